@@ -1,0 +1,1 @@
+"""Planning tools for the pre-project chapters (WIP)."""
