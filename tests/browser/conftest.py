@@ -25,19 +25,27 @@ recorded_page : RecordedPage (function)
     ``recorded_page.goto(path)`` with a path relative to the book, and
     ``recorded_page.assert_clean()`` to fail on anything recorded.
 
-Helpers
--------
-built_pages(book_dir, containing=None) -> list[str]
-    The book's HTML pages (relative POSIX paths, sorted), optionally only those whose
-    source text contains a string (e.g. ``"cs-summary"`` for pages with explorers).
+Parametrizing arguments (by ``pytest_generate_tests`` below)
+-----------------------------------------------------------
+built_page : str
+    A test taking ``built_page`` runs once per HTML page of the built book (a path relative
+    to the book, e.g. ``"book/ch01-why.html"``; ``_static``, ``_sources`` and other
+    ``_*`` folders and ``genindex``/``search`` pages are left out).
+explorer_page : str
+    Once per built page whose source contains ``cs-summary`` (a page with an explorer).
+
+Without a built book these run once and skip with "run `make book` first"; with a book but
+no explorer, ``explorer_page`` tests skip saying so. Test modules cannot import from this
+conftest (``tests/browser`` is not a package), so everything reusable is a fixture or one
+of these arguments.
 
 Example
 -------
 ::
 
-    def test_page_renders(recorded_page):
-        recorded_page.goto("book/ch01-why.html")
-        recorded_page.page.locator("main h1").wait_for()
+    def test_page_renders(built_page, recorded_page):
+        recorded_page.goto(built_page)
+        recorded_page.page.locator("main h1").first.wait_for()
         recorded_page.assert_clean()
 """
 
@@ -87,15 +95,36 @@ def book_root() -> Path:
     return Path(os.environ.get("CASESTUDY_BOOK_HTML", PROJECT_ROOT / "_build" / "html"))
 
 
+SKIPPED_PAGES = frozenset({"genindex.html", "search.html", "py-modindex.html"})
+
+
 def built_pages(book_dir: Path, containing: str | None = None) -> list[str]:
     """The built book's HTML pages, relative to ``book_dir``, optionally filtered by text."""
     pages = []
     for path in sorted(book_dir.rglob("*.html")):
-        if any(part.startswith(("_", ".")) for part in path.relative_to(book_dir).parts[:-1]):
-            continue  # _static, _sources, _sphinx_design_static ...
+        parts = path.relative_to(book_dir).parts
+        if any(p.startswith(("_", ".")) for p in parts[:-1]) or parts[-1] in SKIPPED_PAGES:
+            continue  # _static, _sources, _sphinx_design_static, index pages ...
         if containing is None or containing in path.read_text(encoding="utf-8", errors="ignore"):
             pages.append(path.relative_to(book_dir).as_posix())
     return pages
+
+
+def _page_params(containing: str | None, nothing: str) -> list[object]:
+    root = book_root()
+    if not root.is_dir():
+        return [pytest.param(None, id="no-book", marks=pytest.mark.skip(reason=SKIP_NO_BOOK))]
+    pages = built_pages(root, containing)
+    return pages or [pytest.param(None, id="none", marks=pytest.mark.skip(reason=nothing))]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``built_page`` and ``explorer_page`` over the built book's pages."""
+    if "built_page" in metafunc.fixturenames:
+        metafunc.parametrize("built_page", _page_params(None, "the built book has no pages"))
+    if "explorer_page" in metafunc.fixturenames:
+        nothing = "no page of the built book contains an explorer (cs-summary)"
+        metafunc.parametrize("explorer_page", _page_params("cs-summary", nothing))
 
 
 def is_local(url: str) -> bool:

@@ -1,0 +1,109 @@
+"""Every explorer in the built book responds to the keyboard with no kernel and no network.
+
+For each built page whose source contains ``cs-summary``, the test opens the page from a
+local HTTP server, finds each explorer (``.cs-explorer``), and for each slider focuses its
+handle and presses ArrowRight then ArrowLeft (ArrowLeft first at the top of the grid). After
+each key press the visible summary must show the parameters of the new grid position and
+the text that :meth:`casestudy.explorable.Explorer.summary_at` computes for them, from the
+package registry, independently of the page. Any request to a non-local host fails the test.
+
+Run: ``pytest -m browser tests/browser/test_explorers.py`` after ``make book``;
+``CASESTUDY_BOOK_HTML=/path/to/html`` points it at another build.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+import pytest
+
+from casestudy.explorable import Explorer, Slider, load_all, registry
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
+SETTLE_SECONDS = 10.0
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _grid_index(control: Slider, value: Any) -> int:
+    for i, candidate in enumerate(control.values):
+        if candidate == value or (
+            isinstance(value, float) and math.isclose(candidate, value, rel_tol=1e-9)
+        ):
+            return i
+    raise AssertionError(f"{value!r} is not on the grid of {control.name!r}: {control.values}")
+
+
+def _visible_summary(box: Any) -> tuple[dict[str, Any], str]:
+    summary = box.locator(".cs-summary:visible")
+    summary.first.wait_for(state="visible")
+    assert summary.count() == 1, "each explorer must show exactly one summary at a time"
+    return json.loads(summary.first.get_attribute("data-params")), summary.first.inner_text()
+
+
+def _wait_for_params(box: Any, expected: dict[str, Any]) -> str:
+    """Wait until the visible summary shows ``expected`` parameters; return its text."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        params, text = _visible_summary(box)
+        if params == expected or time.monotonic() > deadline:
+            assert params == expected, "the summary did not switch to the new grid position"
+            return text
+        time.sleep(0.05)
+
+
+def _explorer_name(box: Any) -> str:
+    classes = box.get_attribute("class").split()
+    assert "cs-explorer--live" not in classes, "live explorers do nothing in a static page"
+    names = [c.removeprefix("cs-explorer--") for c in classes if c.startswith("cs-explorer--")]
+    assert len(names) == 1, f"explorer box without a cs-explorer--NAME class: {classes}"
+    return names[0]
+
+
+def _press_and_check(page: Any, box: Any, explorer: Explorer, control: Slider, key: str) -> None:
+    params, _ = _visible_summary(box)
+    index = _grid_index(control, params[control.name])
+    box.locator(f".cs-param--{control.name} .noUi-handle").focus()
+    page.keyboard.press(key)
+    step = 1 if key == "ArrowRight" else -1
+    expected = params | {control.name: control.values[index + step]}
+    text = _wait_for_params(box, expected)
+    assert _normalise(text) == _normalise(explorer.summary_at(**expected))
+
+
+def _check_explorer(page: Any, box: Any) -> None:
+    name = _explorer_name(box)
+    factories = registry()
+    assert name in factories, f"explorer {name!r} on the page is not in the package registry"
+    explorer = factories[name]()
+    params, text = _visible_summary(box)
+    assert _normalise(text) == _normalise(explorer.summary_at(**params))
+    for control in explorer.controls:
+        if not isinstance(control, Slider):
+            continue
+        at_top = _grid_index(control, params[control.name]) == len(control.values) - 1
+        keys = ("ArrowLeft", "ArrowRight") if at_top else ("ArrowRight", "ArrowLeft")
+        for key in keys:
+            _press_and_check(page, box, explorer, control, key)
+
+
+def test_explorers_respond_without_kernel_or_network(
+    explorer_page: str, recorded_page: Any
+) -> None:
+    """``explorer_page`` runs over every built page with an explorer (see conftest.py)."""
+    load_all()
+    recorded_page.goto(explorer_page)
+    page = recorded_page.page
+    boxes = page.locator(".cs-explorer")
+    boxes.first.wait_for(state="visible")
+    for i in range(boxes.count()):
+        _check_explorer(page, boxes.nth(i))
+    assert not recorded_page.external_requests, (
+        f"requests to non-local hosts: {recorded_page.external_requests}"
+    )
