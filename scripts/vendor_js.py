@@ -21,6 +21,13 @@ COPIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "widgets",
         ("embed-amd.js",),
     ),
+    # The manager's modules compute their fonts' address from their require.js module id,
+    # which differs by module and load order, so the fonts are served at both addresses.
+    (
+        "@jupyter-widgets/html-manager/dist",
+        "widgets/@jupyter-widgets",
+        ("*.woff", "*.woff2", "*.ttf", "*.eot", "*.svg"),
+    ),
     (
         "@jupyter-widgets/html-manager/dist",
         "widgets/@jupyter-widgets/html-manager/dist",

@@ -88,8 +88,28 @@ STYLE: dict[str, object] = {
 
 
 def use_style() -> None:
-    """Apply the course style globally (call once at the top of a notebook)."""
+    """Apply the course style globally (call once at the top of a notebook).
+
+    In a notebook it also lets a bare :class:`~matplotlib.figure.Figure` made by
+    :func:`new_figure` display as an image when it ends a cell; such figures are not
+    registered with pyplot, so without this they would print as ``<Figure size ...>``.
+    """
     mpl.rcParams.update(STYLE)
+    _enable_notebook_figures()
+
+
+def _enable_notebook_figures() -> None:
+    """Register a PNG formatter for figures when running under IPython (else do nothing)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always installed with the book
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png")
 
 
 @contextmanager
