@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from casestudy.plan._checks import (
-    PlanError, choice, number, read_entries, read_mapping, require, text_tuple, unique_ids,
+    PlanError,
+    choice,
+    number,
+    read_entries,
+    read_mapping,
+    require,
+    text_tuple,
+    unique_ids,
 )
 from casestudy.plan._vocab import GROUPS, PHASE_LABELS, PHASES, ROLES
 from casestudy.plotting import ROLE_COLOURS, new_figure
@@ -97,10 +105,11 @@ def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
                    for f in ("min", "likely", "max"))
     fix = "Order the three-point estimate so that min <= likely <= max."
     if lo > hi:
-        raise PlanError(where, "min", record["min"], f"must not exceed 'max' ({record['max']})", fix)
+        rule = f"must not exceed 'max' ({record['max']})"
+        raise PlanError(where, "min", record["min"], rule, fix)
     if not lo <= mid <= hi:
-        raise PlanError(where, "likely", record["likely"],
-                        f"must lie between 'min' ({record['min']}) and 'max' ({record['max']})", fix)
+        rule = f"must lie between 'min' ({record['min']}) and 'max' ({record['max']})"
+        raise PlanError(where, "likely", record["likely"], rule, fix)
     return Task(str(record["id"]), record["name"], record["phase"], record["group"],
                 record["role"], lo, mid, hi)
 
@@ -251,28 +260,34 @@ def _bounds(tasks: Sequence[Task]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                  for f in ("min", "likely", "max"))
 
 
+@lru_cache(maxsize=32)
+def _pert_table(bounds: tuple[tuple[float, float, float], ...], grid: int) -> np.ndarray:
+    """Quantiles of each task's standard PERT-Beta at ``grid`` even levels (cached)."""
+    lo, mid, hi = (np.array(v) for v in zip(*bounds, strict=True))
+    width = np.where(hi - lo > 0, hi - lo, 1.0)
+    a, b = 1 + 4 * (mid - lo) / width, 1 + 4 * (hi - mid) / width
+    x = np.linspace(0.0, 1.0, 4 * grid)
+    pdf = x[:, None] ** (a - 1) * (1 - x[:, None]) ** (b - 1)
+    cdf = np.vstack([np.zeros(len(a)), np.cumsum((pdf[1:] + pdf[:-1]) / 2, axis=0)])
+    levels = np.linspace(0.0, 1.0, grid)
+    return np.column_stack([np.interp(levels, cdf[:, j] / cdf[-1, j], x)
+                            for j in range(len(a))])
+
+
 def _pert_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray,
                       *, grid: int = 4097) -> np.ndarray:
     """PERT quantiles from a table of each task's Beta quantiles at ``grid`` even steps.
 
     The Beta CDF is integrated numerically on a fine grid (the PERT shapes are >= 1, so the
-    density is bounded), inverted once per task, and the big array of uniforms is then
+    density is bounded) and inverted once per task; the big array of uniforms is then
     mapped by linear interpolation in one vectorised step.
     """
-    width = hi - lo
-    safe = np.where(width > 0, width, 1.0)
-    a, b = 1 + 4 * (mid - lo) / safe, 1 + 4 * (hi - mid) / safe
-    x = np.linspace(0.0, 1.0, 4 * grid)
-    pdf = x[:, None] ** (a - 1) * (1 - x[:, None]) ** (b - 1)
-    cdf = np.vstack([np.zeros(len(a)), np.cumsum((pdf[1:] + pdf[:-1]) / 2, axis=0)])
-    levels = np.linspace(0.0, 1.0, grid)
-    table = np.column_stack([np.interp(levels, cdf[:, j] / cdf[-1, j], x)
-                             for j in range(len(a))])
+    table = _pert_table(tuple(zip(lo.tolist(), mid.tolist(), hi.tolist(), strict=True)), grid)
     pos = u * (grid - 1)
     i = np.minimum(pos.astype(np.intp), grid - 2)
-    cols = np.arange(len(a))
+    cols = np.arange(len(lo))
     q = table[i, cols] + (pos - i) * (table[i + 1, cols] - table[i, cols])
-    return lo + width * q
+    return lo + (hi - lo) * q
 
 
 def _triangular_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray,
@@ -342,8 +357,8 @@ def expected_effort(
     choice(method, _METHODS, where="expected_effort", field="method")
     lo, mid, hi = _bounds(tasks)
     mean = (lo + 4 * mid + hi) / 6 if method == "pert" else (lo + mid + hi) / 3
-    frame = pd.DataFrame([dict(id=t.id, name=t.name, phase=t.phase, group=t.group,
-                               role=t.role) for t in tasks])
+    frame = pd.DataFrame([{"id": t.id, "name": t.name, "phase": t.phase, "group": t.group,
+                               "role": t.role} for t in tasks])
     frame["multiplier"] = task_multipliers(tasks, factors)
     frame["effort_days"] = mean * frame["multiplier"].to_numpy()
     return frame
@@ -512,8 +527,8 @@ def rule_of_thumb(
     base = float(sum(t.likely for t in tasks))
     multiplier = rule.first_project_multiplier * float(
         np.prod([f.multiplier for f in factors if f.doubling]))
-    return dict(sum_of_likely=base, multiplier=multiplier, effort_days=base * multiplier,
-                much_bigger=base > rule.much_bigger_above_days)
+    return {"sum_of_likely": base, "multiplier": multiplier, "effort_days": base * multiplier,
+                "much_bigger": base > rule.much_bigger_above_days}
 
 
 def compare_with_rule_of_thumb(
@@ -528,7 +543,7 @@ def compare_with_rule_of_thumb(
     ...     "software-engineer", "ux-designer", "product-owner", "domain-expert"), 1.0)
     >>> sim = simulate_project(load_tasks(), team=team, n_runs=5000)
     >>> compare_with_rule_of_thumb(sim, load_tasks())["method"].tolist()
-    ['sum of most-likely estimates', 'rule of thumb (x2)', 'simulation P50', 'simulation P80', 'simulation P95']
+    ['sum of most-likely estimates', 'rule of thumb (x2)', 'simulation P50', ...]
     """
     r = rule_of_thumb(tasks, factors, rule=rule)
     p50, p80, p95 = np.percentile(sim.effort, (50, 80, 95))
@@ -562,7 +577,8 @@ def plot_effort_distribution(
            field="measure")
     values = sim.weeks if measure == "weeks" else sim.effort
     fig, ax = new_figure()
-    ax.hist(values, bins=60, color=ROLE_COLOURS["model"], alpha=0.6)
+    counts, edges = np.histogram(values, bins=60)
+    ax.stairs(counts, edges, fill=True, color=ROLE_COLOURS["model"], alpha=0.6)
     for q, ls in ((50, "-"), (80, "--"), (95, ":")):
         x = float(np.percentile(values, q))
         ax.axvline(x, color=ROLE_COLOURS["highlight"], ls=ls, label=f"P{q}: {x:.0f}")

@@ -18,15 +18,33 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from casestudy.plan._checks import (
-    PlanError, choice, number, read_entries, require, text_tuple, unique_ids,
+    PlanError,
+    choice,
+    number,
+    read_entries,
+    require,
+    text_tuple,
+    unique_ids,
 )
 from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
-    "KINDS", "LEVERS", "PRIORITIES", "KPI", "Requirement", "Stakeholder",
-    "load_kpis", "load_requirements", "load_stakeholders", "parse_kpis",
-    "parse_requirements", "parse_stakeholders", "plot_stakeholder_map",
-    "requirements_matrix", "stakeholder_map", "to_frame",
+    "KINDS",
+    "KPI",
+    "LEVERS",
+    "PRIORITIES",
+    "Requirement",
+    "Stakeholder",
+    "load_kpis",
+    "load_requirements",
+    "load_stakeholders",
+    "parse_kpis",
+    "parse_requirements",
+    "parse_stakeholders",
+    "plot_stakeholder_map",
+    "requirements_matrix",
+    "stakeholder_map",
+    "to_frame",
 ]
 
 #: Requirement kinds and the categories allowed within each.
@@ -268,8 +286,8 @@ def stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) -> pd
     >>> m.set_index("id").loc["md", "approach"]
     'manage closely'
     """
-    rows = [dict(id=s.id, name=s.name, influence=s.influence, interest=s.interest,
-                 approach=_quadrant(s.influence, s.interest, high=high), wants=s.wants)
+    rows = [{"id": s.id, "name": s.name, "influence": s.influence, "interest": s.interest,
+                 "approach": _quadrant(s.influence, s.interest, high=high), "wants": s.wants}
             for s in stakeholders]
     return pd.DataFrame(rows)
 

@@ -59,11 +59,11 @@ class ValueAssumptions:
 
     active_customers: int = 8000
     base_rate: float = 0.30
-    margin: float = 150.0
-    offer_cost: float = 10.0
-    success_rate: float = 0.30
+    margin: float = 180.0
+    offer_cost: float = 12.0
+    success_rate: float = 0.20
     blanket_cost: float = 1.50
-    blanket_success_rate: float = 0.03
+    blanket_success_rate: float = 0.02
     capacity: int = 400
 
     def __post_init__(self) -> None:
@@ -147,14 +147,14 @@ def policy_value(
     Examples
     --------
     >>> v = policy_value(0.6, 400)
-    >>> v.reached, v.kept, v.value          # 240 reached, 72 kept, 72*150 - 400*10
-    (240.0, 72.0, 6800.0)
+    >>> v.reached, v.kept, v.value          # 240 reached, 48 kept, 48*180 - 400*12
+    (240.0, 48.0, 3840.0)
     >>> round(v.recall, 3)                  # 240 of 0.3 * 8000 = 2400 lapsers
     0.1
     >>> policy_value(0.9, 3000)
     Traceback (most recent call last):
     ...
-    casestudy.plan._checks.PlanError: policy_value: 'precision' (0.9) is impossible at 3000 invitations: ...
+    casestudy.plan._checks.PlanError: policy_value: 'precision' (0.9) is impossible at 3000 ...
     """
     a = assumptions or ValueAssumptions()
     p = probability(precision, where="policy_value", field="precision")
@@ -193,8 +193,8 @@ def compare_policies(
     Examples
     --------
     >>> t = compare_policies(0.6, 400).set_index("policy")["value"]
-    >>> t.round().to_dict()
-    {'no action': 0.0, 'blanket e-mail': -1200.0, 'random targeting': 1400.0, 'model': 6800.0, 'perfect targeting': 14000.0}
+    >>> t.round().tolist()     # no action, blanket, random, model, perfect
+    [0.0, -3360.0, -480.0, 3840.0, 9600.0]
     """
     a = assumptions or ValueAssumptions()
     k = _check_invitations(invitations, a)
@@ -295,8 +295,8 @@ def value_curve(
         for policy, p in (("model", p_model), ("random targeting", a.base_rate),
                           ("perfect targeting", _perfect_precision(int(k), a))):
             v = policy_value(min(p, 1.0), int(k), assumptions=a, policy=policy)
-            rows.append(dict(policy=policy, invitations=int(k), precision=v.precision,
-                             recall=v.recall, kept=v.kept, value=v.value))
+            rows.append({"policy": policy, "invitations": int(k), "precision": v.precision,
+                             "recall": v.recall, "kept": v.kept, "value": v.value})
     return pd.DataFrame(rows)
 
 
@@ -320,12 +320,14 @@ def value_vs_auc(
         for auc in aucs:
             p, r = precision_recall_at_k(auc, k, assumptions=a)
             v = policy_value(p, k, assumptions=a)
-            rows.append(dict(auc=float(auc), invitations=int(k), precision=p, recall=r,
-                             kept=v.kept, value=v.value))
+            rows.append({"auc": float(auc), "invitations": int(k), "precision": p, "recall": r,
+                             "kept": v.kept, "value": v.value})
     return pd.DataFrame(rows)
 
 
-def plot_value_vs_auc(frame: pd.DataFrame, *, assumptions: ValueAssumptions | None = None) -> Figure:
+def plot_value_vs_auc(
+    frame: pd.DataFrame, *, assumptions: ValueAssumptions | None = None,
+) -> Figure:
     """Plot monthly value against AUC (one line per number of invitations), with the
     blanket e-mail and no action for comparison.
 

@@ -1,0 +1,269 @@
+"""The project bundle and the one-page proposal generated from it.
+
+:func:`load_project` reads every planning file and cross-checks them (owners are known
+stakeholders or roles, tasks use known roles). :func:`plan_project` runs the numbers: the
+team, the Monte Carlo estimate, the rule-of-thumb comparison, the value at the workshops'
+capacity and the top risks. :func:`write_proposal` turns them into Markdown, so the
+proposal a chapter shows always agrees with the data and the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from casestudy.plan._checks import PROJECT_DIR, PlanError, number, read_mapping, text_tuple
+from casestudy.plan.estimate import (
+    Factor,
+    RuleOfThumb,
+    Simulation,
+    Task,
+    assessed_factors,
+    compare_with_rule_of_thumb,
+    load_factors,
+    load_rule_of_thumb,
+    parse_tasks,
+    read_entries,
+    simulate_project,
+    summarise,
+)
+from casestudy.plan.requirements import (
+    KPI,
+    Requirement,
+    Stakeholder,
+    load_kpis,
+    load_requirements,
+    load_stakeholders,
+)
+from casestudy.plan.risk import Risk, load_risks, top_risks
+from casestudy.plan.team import Role, day_rates, design_team, load_roles, team_fte
+from casestudy.plan.value import (
+    ValueAssumptions,
+    compare_policies,
+    load_value_assumptions,
+    precision_recall_at_k,
+)
+
+__all__ = ["Project", "ProjectPlan", "ProposalBrief", "load_project", "plan_project",
+           "write_proposal"]
+
+
+@dataclass(frozen=True)
+class ProposalBrief:
+    """The words of the proposal and the settings of its estimate (proposal.yaml)."""
+
+    title: str
+    client: str
+    hypothesis: str
+    scope_in: tuple[str, ...]
+    scope_out: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    team_size: float = 4.0
+    expected_auc: float = 0.75
+    estimate: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every planning register of one project, validated and cross-checked."""
+
+    stakeholders: tuple[Stakeholder, ...]
+    requirements: tuple[Requirement, ...]
+    kpis: tuple[KPI, ...]
+    tasks: tuple[Task, ...]
+    factors: tuple[Factor, ...]
+    rule: RuleOfThumb
+    roles: tuple[Role, ...]
+    risks: tuple[Risk, ...]
+    value: ValueAssumptions
+    brief: ProposalBrief
+
+
+def _brief(path: Path) -> ProposalBrief:
+    raw = read_mapping(path, "proposal.yaml")
+    where = "Proposal"
+    for name in ("title", "client", "hypothesis", "scope_in", "scope_out", "assumptions"):
+        if name not in raw:
+            raise PlanError(where, name, None, "is required", f"Add '{name}:' to proposal.yaml.")
+    lists = {n: text_tuple(raw[n], where=where, field=n)
+             for n in ("scope_in", "scope_out", "assumptions")}
+    estimate = raw.get("estimate", {}) or {}
+    known = {"n_runs", "seed", "method", "correlation"}
+    if not isinstance(estimate, dict) or set(estimate) - known:
+        raise PlanError(where, "estimate", estimate, f"may only set {sorted(known)}",
+                        "Remove the other keys.")
+    return ProposalBrief(
+        raw["title"], raw["client"], raw["hypothesis"], **lists,
+        team_size=number(raw.get("team_size", 4.0), where=where, field="team_size", low=0.25),
+        expected_auc=number(raw.get("expected_auc", 0.75), where=where, field="expected_auc",
+                            low=0.5, high=0.9999), estimate=dict(estimate))
+
+
+def load_project(directory: str | Path | None = None) -> Project:
+    """Load and cross-check every planning file in ``directory`` (default: the Bike Shop's).
+
+    Raises
+    ------
+    PlanError
+        If any file breaks its schema or refers to an unknown stakeholder or role.
+
+    Examples
+    --------
+    >>> p = load_project()
+    >>> len(p.stakeholders), len(p.tasks), len(p.risks)
+    (7, 32, 8)
+    """
+    d = Path(directory) if directory is not None else PROJECT_DIR
+    stakeholders = load_stakeholders(d / "stakeholders.yaml")
+    roles = load_roles(d / "roles.yaml")
+    owners = [s.id for s in stakeholders] + [r.id for r in roles]
+    return Project(
+        stakeholders=stakeholders,
+        requirements=load_requirements(d / "requirements.yaml", stakeholders=stakeholders),
+        kpis=load_kpis(d / "kpis.yaml", stakeholders=stakeholders),
+        tasks=parse_tasks(read_entries(d / "tasks.yaml", "tasks.yaml", "tasks"),
+                          roles=[r.id for r in roles]),
+        factors=load_factors(d / "factors.yaml"), rule=load_rule_of_thumb(d / "factors.yaml"),
+        roles=roles, risks=load_risks(d / "risks.yaml", owners=owners),
+        value=load_value_assumptions(d / "value.yaml"), brief=_brief(d / "proposal.yaml"))
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectPlan:
+    """The numbers behind a proposal (see :func:`plan_project`)."""
+
+    factors: tuple[Factor, ...]
+    team: pd.DataFrame
+    simulation: Simulation
+    summary: pd.DataFrame
+    rule_comparison: pd.DataFrame
+    policies: pd.DataFrame
+    precision: float
+    top_risks: pd.DataFrame
+
+
+def plan_project(
+    project: Project, *, factors: tuple[Factor, ...] | None = None,
+    team_size: float | None = None, n_runs: int | None = None, seed: int | None = None,
+    n_risks: int = 3,
+) -> ProjectPlan:
+    """Run the numbers: team, Monte Carlo estimate, rule of thumb, value and top risks.
+
+    Options default to proposal.yaml and the factors assessed for the project.
+
+    Examples
+    --------
+    >>> plan = plan_project(load_project(), n_runs=2000)
+    >>> list(plan.summary.columns)
+    ['effort_days', 'weeks', 'cost']
+    """
+    brief = project.brief
+    factors = assessed_factors(project.factors) if factors is None else tuple(factors)
+    size = brief.team_size if team_size is None else team_size
+    team = design_team(project.tasks, factors, team_size=size, roles=project.roles)
+    settings = {**brief.estimate, **{k: v for k, v in (("n_runs", n_runs), ("seed", seed))
+                                     if v is not None}}
+    sim = simulate_project(project.tasks, team=team_fte(team), factors=factors, **settings)
+    a = project.value
+    precision = precision_recall_at_k(brief.expected_auc, a.capacity, assumptions=a)[0]
+    return ProjectPlan(
+        factors, team, sim, summarise(sim, day_rates=day_rates(project.roles)),
+        compare_with_rule_of_thumb(sim, project.tasks, factors, rule=project.rule),
+        compare_policies(precision, a.capacity, assumptions=a), precision,
+        top_risks(project.risks, n_risks))
+
+
+def _money(x: float) -> str:
+    return f"£{x:,.0f}" if x >= 0 else f"−£{-x:,.0f}"
+
+
+def _bullets(items: tuple[str, ...]) -> list[str]:
+    return [f"- {item}" for item in items]
+
+
+def _estimate_section(project: Project, plan: ProjectPlan) -> list[str]:
+    s, rule = plan.summary, plan.rule_comparison.set_index("method")["effort_days"]
+    lines = ["## Estimate", "", "| | Effort (person-days) | Calendar (working weeks) | Cost |",
+             "|---|---:|---:|---:|"]
+    lines += [f"| {q} | {s.loc[q, 'effort_days']:.0f} | {s.loc[q, 'weeks']:.0f} | "
+              f"{_money(s.loc[q, 'cost'])} |" for q in s.index]
+    applied = ", ".join(f"{f.label.lower()} (×{f.multiplier:g} on "
+                        f"{', '.join(f.applies_to)})" for f in plan.factors) or "none"
+    thumb = next(m for m in rule.index if m.startswith("rule of thumb"))
+    lines += ["", f"From {len(project.tasks)} tasks with three-point estimates, "
+              f"{plan.simulation.n_runs:,} Monte Carlo runs. Complexity factors: {applied}. "
+              f"For comparison, the sum of the most-likely estimates is "
+              f"{rule['sum of most-likely estimates']:.0f} person-days and the "
+              f"{thumb} gives {rule[thumb]:.0f}."]
+    return lines
+
+
+def _team_section(plan: ProjectPlan) -> list[str]:
+    t = plan.team
+    lines = ["## Team and cost", "", "| Role | FTE | Day rate | Expected effort (days) |",
+             "|---|---:|---:|---:|"]
+    lines += [f"| {r.name} | {r.fte:g} | {_money(r.day_rate)} | {r.effort_days:.0f} |"
+              for r in t.itertuples()]
+    lines += ["", f"The team of {t['fte'].sum():g} FTE costs {_money(t['weekly_cost'].sum())} "
+              "a week when everyone is fully allocated; the costs in the estimate count only "
+              "the days worked, because each role joins when its tasks start."]
+    return lines
+
+
+def _value_section(project: Project, plan: ProjectPlan) -> list[str]:
+    v = plan.policies.set_index("policy")["value"]
+    a, auc = project.value, project.brief.expected_auc
+    return ["## Value", "",
+            f"Inviting {a.capacity:,} customers a month (the workshops' capacity) with a model "
+            f"of ROC AUC {auc:g} (precision {plan.precision:.2f}) would be worth about "
+            f"{_money(v['model'])} a month, against {_money(v['blanket e-mail'])} for the "
+            f"blanket e-mail, {_money(v['random targeting'])} for random invitations and "
+            f"{_money(v['perfect targeting'])} for perfect targeting."]
+
+
+def _risk_section(plan: ProjectPlan) -> list[str]:
+    lines = ["## Top risks", "", "| Risk | Owner | Exposure | Mitigation (when) | Residual |",
+             "|---|---|---:|---|---:|"]
+    lines += [f"| {r.title} | {r.owner} | {_money(r.exposure)} | {r.mitigation} "
+              f"({r.mitigation_phase}) | {_money(r.residual_exposure)} |"
+              for r in plan.top_risks.itertuples()]
+    return lines
+
+
+def _value_assumption(a: ValueAssumptions) -> str:
+    return (f"- The value model: {a.base_rate:.0%} of {a.active_customers:,} active customers "
+            f"lapse; a kept customer is worth {_money(a.margin)}; an invitation costs "
+            f"{_money(a.offer_cost)} and keeps {a.success_rate:.0%} of the lapsers it reaches.")
+
+
+def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
+    """The one-page proposal as Markdown: hypothesis, scope, value, estimate, team, risks.
+
+    Display it in a notebook with ``IPython.display.Markdown(write_proposal(project))``.
+
+    Examples
+    --------
+    >>> project = load_project()
+    >>> text = write_proposal(project, plan=plan_project(project, n_runs=2000))
+    >>> text.splitlines()[0]
+    '# Proposal: Keeping Bike Shop customers coming back'
+    >>> "| P80 |" in text
+    True
+    """
+    plan = plan or plan_project(project)
+    b = project.brief
+    settings = plan.simulation
+    lines = [f"# Proposal: {b.title}", "", f"**Client:** {b.client}", "", "## Hypothesis", "",
+             b.hypothesis, "", "## Scope", "", "In scope:", "", *_bullets(b.scope_in), "",
+             "Out of scope:", "", *_bullets(b.scope_out), "",
+             *_value_section(project, plan), "", *_estimate_section(project, plan), "",
+             *_team_section(plan), "", *_risk_section(plan), "", "## Assumptions", "",
+             *_bullets(b.assumptions),
+             f"- The estimate: {settings.method.upper()} draws, seed {settings.seed}; tasks "
+             f"share their luck with correlation {b.estimate.get('correlation', 0.0):g}; "
+             f"phases run in sequence and each role works at its FTE (no holidays).",
+             _value_assumption(project.value)]
+    return "\n".join(lines) + "\n"
