@@ -60,7 +60,7 @@ class EvaluationInputError(ValueError):
 def _head(values: Any) -> list[Any]:
     """The first few values as plain Python objects, for messages."""
     out = [v.item() if isinstance(v, np.generic) else v for v in list(values)[:_SHOW]]
-    return out + ["..."] if len(values) > _SHOW else out
+    return [*out, "..."] if len(values) > _SHOW else out
 
 
 def _as_series(values: Any, *, where: str, name: str) -> pd.Series:
@@ -144,7 +144,7 @@ def check_labels_scores(
     >>> check_labels_scores([0, 1], [0.2], where="demo")
     Traceback (most recent call last):
     ...
-    casestudy._evaluate_checks.EvaluationInputError: demo: y_true has 2 values but y_score has 1. ...
+    casestudy...EvaluationInputError: demo: y_true has 2 values but y_score has 1. ...
     """
     labels = _labels(y_true, where=where)
     arrays = [_scores(s, where=where, name=n, probability=probability)
@@ -165,7 +165,7 @@ def check_groups(groups: Any, n: int, *, where: str, name: str = "groups") -> pd
     >>> check_groups(["a", None, "b"], 3, where="demo")
     Traceback (most recent call last):
     ...
-    casestudy._evaluate_checks.EvaluationInputError: demo: groups has 1 missing values (found: positions [1]). ...
+    casestudy...EvaluationInputError: demo: groups has 1 missing values (found: positions [1])....
     """
     s = _as_series(groups, where=where, name=name)
     if len(s) != n:
@@ -189,10 +189,10 @@ def check_number(
 
     Examples
     --------
-    >>> check_number(1.5, "threshold", where="targeting_outcome", low=0, high=1)
+    >>> check_number(1.5, "threshold", where="demo", low=0, high=1)
     Traceback (most recent call last):
     ...
-    casestudy._evaluate_checks.EvaluationInputError: targeting_outcome: threshold must be a number in [0, 1] (found: 1.5). ...
+    casestudy...EvaluationInputError: demo: threshold must be a number in [0, 1] (found: 1.5). ...
     """
     kind = "a whole number" if integer else "a number"
     span = (f" in {'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"

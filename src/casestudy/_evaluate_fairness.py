@@ -8,6 +8,7 @@ against observed rate), all split by the same groups.
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any
 
@@ -104,8 +105,7 @@ def age_band(dates_of_birth: Any, *, at: Any, edges: tuple[int, ...] = (18, 30, 
     had_birthday = (born.dt.month < at_ts.month) | (
         (born.dt.month == at_ts.month) & (born.dt.day <= at_ts.day))
     age = at_ts.year - born.dt.year - (~had_birthday).astype(int)
-    labels = [f"under {edges[0]}"] + [f"{lo}-{hi - 1}" for lo, hi in zip(edges, edges[1:],
-                                                                        strict=False)]
+    labels = [f"under {edges[0]}"] + [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(edges)]
     labels += [f"{edges[-1]}+", "unknown"]
     bands = pd.cut(age, [-np.inf, *edges, np.inf], right=False, labels=labels[:-1])
     bands = bands.cat.add_categories("unknown")
