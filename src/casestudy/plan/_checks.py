@@ -52,16 +52,33 @@ _MISSING = _Missing()
 def require(record: Mapping[str, Any], fields: Iterable[str], *, where: str, source: str) -> None:
     """Raise :class:`PlanError` for the first of ``fields`` absent from ``record``."""
     if not isinstance(record, Mapping):
-        raise PlanError(where, "record", record, "must be a mapping of field: value",
-                        f"Write each entry of {source} as 'field: value' lines.")
+        raise PlanError(
+            where,
+            "record",
+            record,
+            "must be a mapping of field: value",
+            f"Write each entry of {source} as 'field: value' lines.",
+        )
     for field in fields:
         if field not in record or record[field] is None:
-            raise PlanError(where, field, _MISSING, "is required",
-                            f"Add '{field}: ...' to this entry in {source}.")
+            raise PlanError(
+                where,
+                field,
+                _MISSING,
+                "is required",
+                f"Add '{field}: ...' to this entry in {source}.",
+            )
 
 
-def number(value: Any, *, where: str, field: str, low: float | None = None,
-           high: float | None = None, fix: str = "") -> float:
+def number(
+    value: Any,
+    *,
+    where: str,
+    field: str,
+    low: float | None = None,
+    high: float | None = None,
+    fix: str = "",
+) -> float:
     """Return ``value`` as a float after checking it is a finite number in [low, high]."""
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise PlanError(where, field, value, "must be a finite number", fix)
@@ -76,16 +93,27 @@ def number(value: Any, *, where: str, field: str, low: float | None = None,
 
 def probability(value: Any, *, where: str, field: str, fix: str = "") -> float:
     """Return ``value`` after checking it is a probability in [0, 1]."""
-    return number(value, where=where, field=field, low=0.0, high=1.0,
-                  fix=fix or "Give a probability between 0 and 1 (e.g. 0.3 for 30%).")
+    return number(
+        value,
+        where=where,
+        field=field,
+        low=0.0,
+        high=1.0,
+        fix=fix or "Give a probability between 0 and 1 (e.g. 0.3 for 30%).",
+    )
 
 
 def choice(value: Any, options: Iterable[str], *, where: str, field: str, fix: str = "") -> str:
     """Return ``value`` after checking it is one of ``options``."""
     options = list(options)
     if value not in options:
-        raise PlanError(where, field, value, f"must be one of {options}",
-                        fix or "Use one of the listed ids (spelling and hyphens matter).")
+        raise PlanError(
+            where,
+            field,
+            value,
+            f"must be one of {options}",
+            fix or "Use one of the listed ids (spelling and hyphens matter).",
+        )
     return value
 
 
@@ -94,8 +122,13 @@ def unique_ids(ids: Iterable[str], *, what: str, source: str) -> None:
     seen: set[str] = set()
     for ident in ids:
         if ident in seen:
-            raise PlanError(f"{what} '{ident}'", "id", ident, "appears more than once",
-                            f"Give each entry in {source} its own id.")
+            raise PlanError(
+                f"{what} '{ident}'",
+                "id",
+                ident,
+                "appears more than once",
+                f"Give each entry in {source} its own id.",
+            )
         seen.add(ident)
 
 
@@ -103,8 +136,13 @@ def text_tuple(value: Any, *, where: str, field: str) -> tuple[str, ...]:
     """Return a list of strings (or one string) as a tuple of strings."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
-        raise PlanError(where, field, value, "must be a list of text items",
-                        f"Write '{field}:' followed by '- item' lines.")
+        raise PlanError(
+            where,
+            field,
+            value,
+            "must be a list of text items",
+            f"Write '{field}:' followed by '- item' lines.",
+        )
     return tuple(items)
 
 
@@ -112,13 +150,19 @@ def read_entries(path: str | Path | None, name: str, key: str) -> list[Any]:
     """Read the list stored under ``key`` in a YAML file (default: the shipped ``name``)."""
     path = Path(path) if path is not None else PROJECT_DIR / name
     if not path.is_file():
-        raise FileNotFoundError(f"Planning file {str(path)!r} not found. Pass the path of a "
-                                f"YAML file shaped like data/bike_shop/project/{name}.")
+        raise FileNotFoundError(
+            f"Planning file {str(path)!r} not found. Pass the path of a "
+            f"YAML file shaped like data/bike_shop/project/{name}."
+        )
     content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(content, dict) or not isinstance(content.get(key), list):
-        raise PlanError(f"File {path.name!r}", key, content.get(key) if isinstance(content, dict)
-                        else content, "must be a list at the top level of the file",
-                        f"Start the file with '{key}:' followed by '- ...' entries.")
+        raise PlanError(
+            f"File {path.name!r}",
+            key,
+            content.get(key) if isinstance(content, dict) else content,
+            "must be a list at the top level of the file",
+            f"Start the file with '{key}:' followed by '- ...' entries.",
+        )
     return content[key]
 
 
@@ -126,10 +170,17 @@ def read_mapping(path: str | Path | None, name: str) -> dict[str, Any]:
     """Read a YAML file whose top level is a mapping (default: the shipped ``name``)."""
     path = Path(path) if path is not None else PROJECT_DIR / name
     if not path.is_file():
-        raise FileNotFoundError(f"Planning file {str(path)!r} not found. Pass the path of a "
-                                f"YAML file shaped like data/bike_shop/project/{name}.")
+        raise FileNotFoundError(
+            f"Planning file {str(path)!r} not found. Pass the path of a "
+            f"YAML file shaped like data/bike_shop/project/{name}."
+        )
     content = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(content, dict):
-        raise PlanError(f"File {path.name!r}", "content", content, "must be a mapping",
-                        "Write the file as 'field: value' lines.")
+        raise PlanError(
+            f"File {path.name!r}",
+            "content",
+            content,
+            "must be a mapping",
+            "Write the file as 'field: value' lines.",
+        )
     return content

@@ -46,11 +46,28 @@ from casestudy.plan._vocab import GROUPS, PHASE_LABELS, PHASES, ROLES
 from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
-    "DAYS_PER_WEEK", "Factor", "RuleOfThumb", "Simulation", "Task", "assessed_factors",
-    "compare_with_rule_of_thumb", "expected_effort", "load_factors", "load_rule_of_thumb",
-    "load_tasks", "parse_factors", "parse_tasks", "phase_table", "plot_effort_distribution",
-    "rule_of_thumb", "sample_effort", "schedule_weeks", "select_factors",
-    "simulate_project", "summarise", "task_multipliers",
+    "DAYS_PER_WEEK",
+    "Factor",
+    "RuleOfThumb",
+    "Simulation",
+    "Task",
+    "assessed_factors",
+    "compare_with_rule_of_thumb",
+    "expected_effort",
+    "load_factors",
+    "load_rule_of_thumb",
+    "load_tasks",
+    "parse_factors",
+    "parse_tasks",
+    "phase_table",
+    "plot_effort_distribution",
+    "rule_of_thumb",
+    "sample_effort",
+    "schedule_weeks",
+    "select_factors",
+    "simulate_project",
+    "summarise",
+    "task_multipliers",
 ]
 
 #: Person-days one full-time person works in a week.
@@ -94,15 +111,27 @@ class RuleOfThumb:
 
 def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
     where = f"Task {record.get('name', record.get('id', '?'))!r}"
-    require(record, ("id", "name", "phase", "group", "role", "min", "likely", "max"),
-            where=where, source="tasks.yaml")
+    require(
+        record,
+        ("id", "name", "phase", "group", "role", "min", "likely", "max"),
+        where=where,
+        source="tasks.yaml",
+    )
     choice(record["phase"], PHASES, where=where, field="phase")
     choice(record["group"], GROUPS, where=where, field="group")
-    choice(record["role"], roles, where=where, field="role",
-           fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).")
-    lo, mid, hi = (number(record[f], where=where, field=f, low=0.0,
-                          fix="Durations are person-days, zero or more.")
-                   for f in ("min", "likely", "max"))
+    choice(
+        record["role"],
+        roles,
+        where=where,
+        field="role",
+        fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).",
+    )
+    lo, mid, hi = (
+        number(
+            record[f], where=where, field=f, low=0.0, fix="Durations are person-days, zero or more."
+        )
+        for f in ("min", "likely", "max")
+    )
     fix = "Order the three-point estimate so that min <= likely <= max."
     if lo > hi:
         rule = f"must not exceed 'max' ({record['max']})"
@@ -110,12 +139,22 @@ def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
     if not lo <= mid <= hi:
         rule = f"must lie between 'min' ({record['min']}) and 'max' ({record['max']})"
         raise PlanError(where, "likely", record["likely"], rule, fix)
-    return Task(str(record["id"]), record["name"], record["phase"], record["group"],
-                record["role"], lo, mid, hi)
+    return Task(
+        str(record["id"]),
+        record["name"],
+        record["phase"],
+        record["group"],
+        record["role"],
+        lo,
+        mid,
+        hi,
+    )
 
 
 def parse_tasks(
-    records: Sequence[Mapping[str, Any]], *, roles: Sequence[str] = ROLES,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    roles: Sequence[str] = ROLES,
 ) -> tuple[Task, ...]:
     """Validate task records (dicts shaped like tasks.yaml) into :class:`Task` objects.
 
@@ -159,10 +198,14 @@ def load_tasks(path: str | Path | None = None) -> tuple[Task, ...]:
 
 def _factor(record: Mapping[str, Any]) -> Factor:
     where = f"Factor {record.get('id', '?')!r}"
-    require(record, ("id", "label", "multiplier", "applies_to"), where=where,
-            source="factors.yaml")
-    multiplier = number(record["multiplier"], where=where, field="multiplier", low=1.0,
-                        fix="A complexity factor can only add work: use 1 or more.")
+    require(record, ("id", "label", "multiplier", "applies_to"), where=where, source="factors.yaml")
+    multiplier = number(
+        record["multiplier"],
+        where=where,
+        field="multiplier",
+        low=1.0,
+        fix="A complexity factor can only add work: use 1 or more.",
+    )
     groups = text_tuple(record["applies_to"], where=where, field="applies_to")
     for group in groups:
         choice(group, GROUPS, where=where, field="applies_to")
@@ -211,10 +254,19 @@ def load_rule_of_thumb(path: str | Path | None = None) -> RuleOfThumb:
     content = read_mapping(path, "factors.yaml").get("rule_of_thumb", {})
     where = "Rule of thumb"
     return RuleOfThumb(
-        number(content.get("first_project_multiplier", 2.0), where=where,
-               field="first_project_multiplier", low=1.0),
-        number(content.get("much_bigger_above_days", 20.0), where=where,
-               field="much_bigger_above_days", low=0.0))
+        number(
+            content.get("first_project_multiplier", 2.0),
+            where=where,
+            field="first_project_multiplier",
+            low=1.0,
+        ),
+        number(
+            content.get("much_bigger_above_days", 20.0),
+            where=where,
+            field="much_bigger_above_days",
+            low=0.0,
+        ),
+    )
 
 
 def select_factors(factors: Iterable[Factor], ids: Iterable[str]) -> tuple[Factor, ...]:
@@ -251,13 +303,16 @@ def task_multipliers(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> n
     [('management', 1.0), ('data', 2.6), ('governance', 1.0)]
     """
     factors = tuple(factors)
-    return np.array([np.prod([f.multiplier for f in factors if t.group in f.applies_to])
-                     for t in tasks], dtype=float)
+    return np.array(
+        [np.prod([f.multiplier for f in factors if t.group in f.applies_to]) for t in tasks],
+        dtype=float,
+    )
 
 
 def _bounds(tasks: Sequence[Task]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return tuple(np.array([getattr(t, f) for t in tasks], dtype=float)
-                 for f in ("min", "likely", "max"))
+    return tuple(
+        np.array([getattr(t, f) for t in tasks], dtype=float) for f in ("min", "likely", "max")
+    )
 
 
 @lru_cache(maxsize=32)
@@ -270,12 +325,12 @@ def _pert_table(bounds: tuple[tuple[float, float, float], ...], grid: int) -> np
     pdf = x[:, None] ** (a - 1) * (1 - x[:, None]) ** (b - 1)
     cdf = np.vstack([np.zeros(len(a)), np.cumsum((pdf[1:] + pdf[:-1]) / 2, axis=0)])
     levels = np.linspace(0.0, 1.0, grid)
-    return np.column_stack([np.interp(levels, cdf[:, j] / cdf[-1, j], x)
-                            for j in range(len(a))])
+    return np.column_stack([np.interp(levels, cdf[:, j] / cdf[-1, j], x) for j in range(len(a))])
 
 
-def _pert_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray,
-                      *, grid: int = 4097) -> np.ndarray:
+def _pert_inverse_cdf(
+    u: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray, *, grid: int = 4097
+) -> np.ndarray:
     """PERT quantiles from a table of each task's Beta quantiles at ``grid`` even steps.
 
     The Beta CDF is integrated numerically on a fine grid (the PERT shapes are >= 1, so the
@@ -290,8 +345,9 @@ def _pert_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.nda
     return lo + (hi - lo) * q
 
 
-def _triangular_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray,
-                            hi: np.ndarray) -> np.ndarray:
+def _triangular_inverse_cdf(
+    u: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
     width = hi - lo
     c = (mid - lo) / np.where(width > 0, width, 1.0)
     left = lo + np.sqrt(u * width * (mid - lo))
@@ -300,7 +356,11 @@ def _triangular_inverse_cdf(u: np.ndarray, lo: np.ndarray, mid: np.ndarray,
 
 
 def sample_effort(
-    tasks: Sequence[Task], *, n_runs: int = 100_000, seed: int = 0, method: str = "pert",
+    tasks: Sequence[Task],
+    *,
+    n_runs: int = 100_000,
+    seed: int = 0,
+    method: str = "pert",
     correlation: float = 0.0,
 ) -> np.ndarray:
     """Draw every task's effort for ``n_runs`` runs at once: an ``(n_runs, n_tasks)`` array.
@@ -327,8 +387,14 @@ def sample_effort(
     """
     number(n_runs, where="sample_effort", field="n_runs", low=1, fix="Use at least one run.")
     choice(method, _METHODS, where="sample_effort", field="method")
-    rho = number(correlation, where="sample_effort", field="correlation", low=0.0, high=1.0,
-                 fix="Give a correlation between 0 (independent tasks) and 1 (all alike).")
+    rho = number(
+        correlation,
+        where="sample_effort",
+        field="correlation",
+        low=0.0,
+        high=1.0,
+        fix="Give a correlation between 0 (independent tasks) and 1 (all alike).",
+    )
     lo, mid, hi = _bounds(tasks)
     rng = np.random.default_rng(seed)
     u = rng.random((int(n_runs), len(lo)))
@@ -341,7 +407,10 @@ def sample_effort(
 
 
 def expected_effort(
-    tasks: Sequence[Task], factors: Iterable[Factor] = (), *, method: str = "pert",
+    tasks: Sequence[Task],
+    factors: Iterable[Factor] = (),
+    *,
+    method: str = "pert",
 ) -> pd.DataFrame:
     """Each task's mean effort after the factors: a DataFrame for tables and team design.
 
@@ -357,8 +426,12 @@ def expected_effort(
     choice(method, _METHODS, where="expected_effort", field="method")
     lo, mid, hi = _bounds(tasks)
     mean = (lo + 4 * mid + hi) / 6 if method == "pert" else (lo + mid + hi) / 3
-    frame = pd.DataFrame([{"id": t.id, "name": t.name, "phase": t.phase, "group": t.group,
-                               "role": t.role} for t in tasks])
+    frame = pd.DataFrame(
+        [
+            {"id": t.id, "name": t.name, "phase": t.phase, "group": t.group, "role": t.role}
+            for t in tasks
+        ]
+    )
     frame["multiplier"] = task_multipliers(tasks, factors)
     frame["effort_days"] = mean * frame["multiplier"].to_numpy()
     return frame
@@ -366,19 +439,39 @@ def expected_effort(
 
 def _check_team(team: Mapping[str, float], tasks: Sequence[Task]) -> np.ndarray:
     if not isinstance(team, Mapping):
-        raise PlanError("Team", "team", team, "must map role ids to FTE",
-                        "Pass e.g. {'data-scientist': 1.0, 'data-engineer': 0.5, ...}.")
+        raise PlanError(
+            "Team",
+            "team",
+            team,
+            "must map role ids to FTE",
+            "Pass e.g. {'data-scientist': 1.0, 'data-engineer': 0.5, ...}.",
+        )
     for role, fte in team.items():
-        choice(role, ROLES, where="Team", field="role",
-               fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).")
-        number(fte, where=f"Team role {role!r}", field="fte", low=0.0,
-               fix="Give a full-time equivalent of zero or more (0.5 = half time).")
+        choice(
+            role,
+            ROLES,
+            where="Team",
+            field="role",
+            fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).",
+        )
+        number(
+            fte,
+            where=f"Team role {role!r}",
+            field="fte",
+            low=0.0,
+            fix="Give a full-time equivalent of zero or more (0.5 = half time).",
+        )
     fte = np.array([float(team.get(r, 0.0)) for r in ROLES])
     for role, n in zip(ROLES, fte, strict=True):
         needing = [t.id for t in tasks if t.role == role]
         if needing and n <= 0:
-            raise PlanError("Team", role, float(n), f"is zero, but tasks {needing} need it",
-                            f"Give '{role}' some capacity (e.g. 0.25) or reassign the tasks.")
+            raise PlanError(
+                "Team",
+                role,
+                float(n),
+                f"is zero, but tasks {needing} need it",
+                f"Give '{role}' some capacity (e.g. 0.25) or reassign the tasks.",
+            )
     return fte
 
 
@@ -431,8 +524,14 @@ class Simulation:
 
 
 def simulate_project(
-    tasks: Sequence[Task], *, team: Mapping[str, float], factors: Iterable[Factor] = (),
-    n_runs: int = 100_000, seed: int = 0, method: str = "pert", correlation: float = 0.0,
+    tasks: Sequence[Task],
+    *,
+    team: Mapping[str, float],
+    factors: Iterable[Factor] = (),
+    n_runs: int = 100_000,
+    seed: int = 0,
+    method: str = "pert",
+    correlation: float = 0.0,
 ) -> Simulation:
     """Monte Carlo of the project's effort and calendar time (vectorised, seeded).
 
@@ -464,20 +563,27 @@ def simulate_project(
     """
     fte = _check_team(team, tasks)
     factors = tuple(factors)
-    draws = sample_effort(tasks, n_runs=n_runs, seed=seed, method=method,
-                          correlation=correlation)
+    draws = sample_effort(tasks, n_runs=n_runs, seed=seed, method=method, correlation=correlation)
     draws *= task_multipliers(tasks, factors)
     cell = np.zeros((len(tasks), len(PHASES) * len(ROLES)))
     for i, t in enumerate(tasks):
         cell[i, PHASES.index(t.phase) * len(ROLES) + ROLES.index(t.role)] = 1.0
     effort = (draws @ cell).reshape(len(draws), len(PHASES), len(ROLES))
-    return Simulation(effort.sum(axis=1), schedule_weeks(effort, fte),
-                      {r: float(team.get(r, 0.0)) for r in ROLES},
-                      tuple(f.id for f in factors), int(n_runs), seed, method)
+    return Simulation(
+        effort.sum(axis=1),
+        schedule_weeks(effort, fte),
+        {r: float(team.get(r, 0.0)) for r in ROLES},
+        tuple(f.id for f in factors),
+        int(n_runs),
+        seed,
+        method,
+    )
 
 
 def summarise(
-    sim: Simulation, *, day_rates: Mapping[str, float] | None = None,
+    sim: Simulation,
+    *,
+    day_rates: Mapping[str, float] | None = None,
     percentiles: Sequence[float] = (50, 80, 95),
 ) -> pd.DataFrame:
     """Percentiles of effort (person-days), calendar time (weeks) and, with day rates, cost.
@@ -498,12 +604,13 @@ def summarise(
     if day_rates is not None:
         columns["cost"] = sim.cost(day_rates)
     index = [f"P{q:g}" for q in percentiles]
-    return pd.DataFrame({k: np.percentile(v, percentiles) for k, v in columns.items()},
-                        index=index)
+    return pd.DataFrame({k: np.percentile(v, percentiles) for k, v in columns.items()}, index=index)
 
 
 def rule_of_thumb(
-    tasks: Sequence[Task], factors: Iterable[Factor] = (), *,
+    tasks: Sequence[Task],
+    factors: Iterable[Factor] = (),
+    *,
     rule: RuleOfThumb = RuleOfThumb(),
 ) -> dict[str, Any]:
     """The author's rule of thumb applied to the sum of the most-likely estimates.
@@ -526,13 +633,21 @@ def rule_of_thumb(
     """
     base = float(sum(t.likely for t in tasks))
     multiplier = rule.first_project_multiplier * float(
-        np.prod([f.multiplier for f in factors if f.doubling]))
-    return {"sum_of_likely": base, "multiplier": multiplier, "effort_days": base * multiplier,
-                "much_bigger": base > rule.much_bigger_above_days}
+        np.prod([f.multiplier for f in factors if f.doubling])
+    )
+    return {
+        "sum_of_likely": base,
+        "multiplier": multiplier,
+        "effort_days": base * multiplier,
+        "much_bigger": base > rule.much_bigger_above_days,
+    }
 
 
 def compare_with_rule_of_thumb(
-    sim: Simulation, tasks: Sequence[Task], factors: Iterable[Factor] = (), *,
+    sim: Simulation,
+    tasks: Sequence[Task],
+    factors: Iterable[Factor] = (),
+    *,
     rule: RuleOfThumb = RuleOfThumb(),
 ) -> pd.DataFrame:
     """Set the simulation's P50/P80/P95 effort beside the sum of estimates and the rule.
@@ -547,14 +662,21 @@ def compare_with_rule_of_thumb(
     """
     r = rule_of_thumb(tasks, factors, rule=rule)
     p50, p80, p95 = np.percentile(sim.effort, (50, 80, 95))
-    rows = [("sum of most-likely estimates", r["sum_of_likely"]),
-            (f"rule of thumb (x{r['multiplier']:g})", r["effort_days"]),
-            ("simulation P50", p50), ("simulation P80", p80), ("simulation P95", p95)]
+    rows = [
+        ("sum of most-likely estimates", r["sum_of_likely"]),
+        (f"rule of thumb (x{r['multiplier']:g})", r["effort_days"]),
+        ("simulation P50", p50),
+        ("simulation P80", p80),
+        ("simulation P95", p95),
+    ]
     return pd.DataFrame(rows, columns=["method", "effort_days"])
 
 
 def plot_effort_distribution(
-    sim: Simulation, *, measure: str = "weeks", rule_days: float | None = None,
+    sim: Simulation,
+    *,
+    measure: str = "weeks",
+    rule_days: float | None = None,
     title: str | None = None,
 ) -> Figure:
     """Histogram of calendar weeks or effort with P50, P80 and P95 marked.
@@ -573,8 +695,7 @@ def plot_effort_distribution(
     >>> len(fig.axes[0].lines)
     3
     """
-    choice(measure, ("weeks", "effort_days"), where="plot_effort_distribution",
-           field="measure")
+    choice(measure, ("weeks", "effort_days"), where="plot_effort_distribution", field="measure")
     values = sim.weeks if measure == "weeks" else sim.effort
     fig, ax = new_figure()
     counts, edges = np.histogram(values, bins=60)
@@ -583,11 +704,15 @@ def plot_effort_distribution(
         x = float(np.percentile(values, q))
         ax.axvline(x, color=ROLE_COLOURS["highlight"], ls=ls, label=f"P{q}: {x:.0f}")
     if rule_days is not None and measure == "effort_days":
-        ax.axvline(rule_days, color=ROLE_COLOURS["baseline"], lw=2,
-                   label=f"rule of thumb: {rule_days:.0f}")
+        ax.axvline(
+            rule_days, color=ROLE_COLOURS["baseline"], lw=2, label=f"rule of thumb: {rule_days:.0f}"
+        )
     unit = "working weeks" if measure == "weeks" else "person-days"
-    ax.set(xlabel=f"Calendar time ({unit})" if measure == "weeks" else f"Effort ({unit})",
-           ylabel="Runs", title=title or f"Monte Carlo estimate ({sim.n_runs:,} runs)")
+    ax.set(
+        xlabel=f"Calendar time ({unit})" if measure == "weeks" else f"Effort ({unit})",
+        ylabel="Runs",
+        title=title or f"Monte Carlo estimate ({sim.n_runs:,} runs)",
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -601,7 +726,8 @@ def phase_table(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> pd.Dat
     'Pre-project'
     """
     frame = expected_effort(tasks, factors)
-    table = frame.pivot_table(index="phase", columns="role", values="effort_days",
-                              aggfunc="sum", fill_value=0.0)
+    table = frame.pivot_table(
+        index="phase", columns="role", values="effort_days", aggfunc="sum", fill_value=0.0
+    )
     table = table.reindex(index=[p for p in PHASES if p in table.index])
     return table.rename(index=PHASE_LABELS)

@@ -43,8 +43,10 @@ SCENARIOS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "assessed": ("the factors assessed for the Bike Shop", ()),
     "complex-data": ("assessed + complex data", ("complex-data",)),
     "complex-big": ("assessed + complex and big data", ("complex-data", "big-data")),
-    "all-doubling": ("assessed + all three doubling factors",
-                     ("complex-data", "big-data", "distributed-compute")),
+    "all-doubling": (
+        "assessed + all three doubling factors",
+        ("complex-data", "big-data", "distributed-compute"),
+    ),
 }
 _VIEW_RUNS = 10_000
 
@@ -75,19 +77,24 @@ def value_view(auc: float, offer_cost: float) -> View:
     table = compare_policies(precision, a.capacity, assumptions=a)
     at_cap = table.set_index("policy").loc["model"]
     fig = plot_value_curve(curve, assumptions=a, title=f"ROC AUC {auc:.2f}, offer £{offer_cost:g}")
-    summary = (f"A model with ROC AUC {auc:.2f} and invitations costing £{offer_cost:g}: "
-               f"inviting the workshops' capacity of {a.capacity:,} customers a month "
-               f"(precision {at_cap['precision']:.0%}, recall {at_cap['recall']:.0%}) keeps "
-               f"about {at_cap['kept']:.0f} customers, worth {_money(at_cap['value'])} a month; "
-               f"the blanket e-mail is worth "
-               f"{_money(table.set_index('policy').loc['blanket e-mail', 'value'])} and no "
-               f"action £0. Without the capacity limit the best is about "
-               f"{best['invitations']:,.0f} invitations, worth {_money(best['value'])}.")
-    alt = (f"Line chart of monthly value against invitations for the model (AUC {auc:.2f}), "
-           "random and perfect targeting, with the blanket e-mail and the workshop capacity "
-           "marked.")
-    small = pd.DataFrame({"policy": table["policy"],
-                          "value per month": [_money(v) for v in table["value"]]})
+    summary = (
+        f"A model with ROC AUC {auc:.2f} and invitations costing £{offer_cost:g}: "
+        f"inviting the workshops' capacity of {a.capacity:,} customers a month "
+        f"(precision {at_cap['precision']:.0%}, recall {at_cap['recall']:.0%}) keeps "
+        f"about {at_cap['kept']:.0f} customers, worth {_money(at_cap['value'])} a month; "
+        f"the blanket e-mail is worth "
+        f"{_money(table.set_index('policy').loc['blanket e-mail', 'value'])} and no "
+        f"action £0. Without the capacity limit the best is about "
+        f"{best['invitations']:,.0f} invitations, worth {_money(best['value'])}."
+    )
+    alt = (
+        f"Line chart of monthly value against invitations for the model (AUC {auc:.2f}), "
+        "random and perfect targeting, with the blanket e-mail and the workshop capacity "
+        "marked."
+    )
+    small = pd.DataFrame(
+        {"policy": table["policy"], "value per month": [_money(v) for v in table["value"]]}
+    )
     return View(figure=fig, summary=summary, alt=alt, table=small)
 
 
@@ -120,11 +127,13 @@ def estimate_view(scenario: str, team_size: float) -> View:
     choice(scenario, SCENARIOS, where="estimate_view", field="scenario")
     project = _bike_shop()
     label, extra = SCENARIOS[scenario]
-    factors = () if extra is None else (
-        *(f for f in project.factors if f.bike_shop), *select_factors(project.factors, extra))
+    factors = (
+        ()
+        if extra is None
+        else (*(f for f in project.factors if f.bike_shop), *select_factors(project.factors, extra))
+    )
     try:
-        team = design_team(project.tasks, factors, team_size=float(team_size),
-                           roles=project.roles)
+        team = design_team(project.tasks, factors, team_size=float(team_size), roles=project.roles)
     except PlanError as exc:
         return View(message=str(exc))
     settings = {**project.brief.estimate, "n_runs": _VIEW_RUNS}
@@ -132,14 +141,18 @@ def estimate_view(scenario: str, team_size: float) -> View:
     s = summarise(sim, day_rates=day_rates(project.roles))
     rule = rule_of_thumb(project.tasks, factors, rule=project.rule)
     fig = plot_effort_distribution(sim, title=f"{label.capitalize()}, {team_size:g} FTE")
-    summary = (f"With {label} and a team of {team_size:g} FTE, the project takes "
-               f"P50 {s.loc['P50', 'weeks']:.0f}, P80 {s.loc['P80', 'weeks']:.0f} and "
-               f"P95 {s.loc['P95', 'weeks']:.0f} working weeks, for P50 "
-               f"{s.loc['P50', 'effort_days']:.0f} and P80 {s.loc['P80', 'effort_days']:.0f} "
-               f"person-days (P80 cost {_money(s.loc['P80', 'cost'])}). The rule of thumb "
-               f"says {rule['effort_days']:.0f} person-days.")
-    alt = (f"Histogram of calendar weeks over {_VIEW_RUNS:,} simulated projects, with the "
-           "P50, P80 and P95 marked.")
+    summary = (
+        f"With {label} and a team of {team_size:g} FTE, the project takes "
+        f"P50 {s.loc['P50', 'weeks']:.0f}, P80 {s.loc['P80', 'weeks']:.0f} and "
+        f"P95 {s.loc['P95', 'weeks']:.0f} working weeks, for P50 "
+        f"{s.loc['P50', 'effort_days']:.0f} and P80 {s.loc['P80', 'effort_days']:.0f} "
+        f"person-days (P80 cost {_money(s.loc['P80', 'cost'])}). The rule of thumb "
+        f"says {rule['effort_days']:.0f} person-days."
+    )
+    alt = (
+        f"Histogram of calendar weeks over {_VIEW_RUNS:,} simulated projects, with the "
+        "P50, P80 and P95 marked."
+    )
     return View(figure=fig, summary=summary, alt=alt)
 
 
@@ -154,8 +167,12 @@ def estimate_explorer() -> Explorer:
     """
     return Explorer(
         estimate_view,
-        Dropdown("scenario", "Complexity factors",
-                 [(label, key) for key, (label, _) in SCENARIOS.items()], default="assessed"),
+        Dropdown(
+            "scenario",
+            "Complexity factors",
+            [(label, key) for key, (label, _) in SCENARIOS.items()],
+            default="assessed",
+        ),
         Slider("team_size", "Team size (FTE)", 2, 6, 1, default=4, fmt="{:g} FTE"),
         title="How do complexity and team size move the date?",
     )

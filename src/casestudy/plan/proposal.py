@@ -47,8 +47,14 @@ from casestudy.plan.value import (
     precision_recall_at_k,
 )
 
-__all__ = ["Project", "ProjectPlan", "ProposalBrief", "load_project", "plan_project",
-           "write_proposal"]
+__all__ = [
+    "Project",
+    "ProjectPlan",
+    "ProposalBrief",
+    "load_project",
+    "plan_project",
+    "write_proposal",
+]
 
 
 @dataclass(frozen=True)
@@ -88,18 +94,27 @@ def _brief(path: Path) -> ProposalBrief:
     for name in ("title", "client", "hypothesis", "scope_in", "scope_out", "assumptions"):
         if name not in raw:
             raise PlanError(where, name, None, "is required", f"Add '{name}:' to proposal.yaml.")
-    lists = {n: text_tuple(raw[n], where=where, field=n)
-             for n in ("scope_in", "scope_out", "assumptions")}
+    lists = {
+        n: text_tuple(raw[n], where=where, field=n)
+        for n in ("scope_in", "scope_out", "assumptions")
+    }
     estimate = raw.get("estimate", {}) or {}
     known = {"n_runs", "seed", "method", "correlation"}
     if not isinstance(estimate, dict) or set(estimate) - known:
-        raise PlanError(where, "estimate", estimate, f"may only set {sorted(known)}",
-                        "Remove the other keys.")
+        raise PlanError(
+            where, "estimate", estimate, f"may only set {sorted(known)}", "Remove the other keys."
+        )
     return ProposalBrief(
-        raw["title"], raw["client"], raw["hypothesis"], **lists,
+        raw["title"],
+        raw["client"],
+        raw["hypothesis"],
+        **lists,
         team_size=number(raw.get("team_size", 4.0), where=where, field="team_size", low=0.25),
-        expected_auc=number(raw.get("expected_auc", 0.75), where=where, field="expected_auc",
-                            low=0.5, high=0.9999), estimate=dict(estimate))
+        expected_auc=number(
+            raw.get("expected_auc", 0.75), where=where, field="expected_auc", low=0.5, high=0.9999
+        ),
+        estimate=dict(estimate),
+    )
 
 
 def load_project(directory: str | Path | None = None) -> Project:
@@ -124,11 +139,16 @@ def load_project(directory: str | Path | None = None) -> Project:
         stakeholders=stakeholders,
         requirements=load_requirements(d / "requirements.yaml", stakeholders=stakeholders),
         kpis=load_kpis(d / "kpis.yaml", stakeholders=stakeholders),
-        tasks=parse_tasks(read_entries(d / "tasks.yaml", "tasks.yaml", "tasks"),
-                          roles=[r.id for r in roles]),
-        factors=load_factors(d / "factors.yaml"), rule=load_rule_of_thumb(d / "factors.yaml"),
-        roles=roles, risks=load_risks(d / "risks.yaml", owners=owners),
-        value=load_value_assumptions(d / "value.yaml"), brief=_brief(d / "proposal.yaml"))
+        tasks=parse_tasks(
+            read_entries(d / "tasks.yaml", "tasks.yaml", "tasks"), roles=[r.id for r in roles]
+        ),
+        factors=load_factors(d / "factors.yaml"),
+        rule=load_rule_of_thumb(d / "factors.yaml"),
+        roles=roles,
+        risks=load_risks(d / "risks.yaml", owners=owners),
+        value=load_value_assumptions(d / "value.yaml"),
+        brief=_brief(d / "proposal.yaml"),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,8 +166,12 @@ class ProjectPlan:
 
 
 def plan_project(
-    project: Project, *, factors: tuple[Factor, ...] | None = None,
-    team_size: float | None = None, n_runs: int | None = None, seed: int | None = None,
+    project: Project,
+    *,
+    factors: tuple[Factor, ...] | None = None,
+    team_size: float | None = None,
+    n_runs: int | None = None,
+    seed: int | None = None,
     n_risks: int = 3,
 ) -> ProjectPlan:
     """Run the numbers: team, Monte Carlo estimate, rule of thumb, value and top risks.
@@ -164,16 +188,23 @@ def plan_project(
     factors = assessed_factors(project.factors) if factors is None else tuple(factors)
     size = brief.team_size if team_size is None else team_size
     team = design_team(project.tasks, factors, team_size=size, roles=project.roles)
-    settings = {**brief.estimate, **{k: v for k, v in (("n_runs", n_runs), ("seed", seed))
-                                     if v is not None}}
+    settings = {
+        **brief.estimate,
+        **{k: v for k, v in (("n_runs", n_runs), ("seed", seed)) if v is not None},
+    }
     sim = simulate_project(project.tasks, team=team_fte(team), factors=factors, **settings)
     a = project.value
     precision = precision_recall_at_k(brief.expected_auc, a.capacity, assumptions=a)[0]
     return ProjectPlan(
-        factors, team, sim, summarise(sim, day_rates=day_rates(project.roles)),
+        factors,
+        team,
+        sim,
+        summarise(sim, day_rates=day_rates(project.roles)),
         compare_with_rule_of_thumb(sim, project.tasks, factors, rule=project.rule),
-        compare_policies(precision, a.capacity, assumptions=a), precision,
-        top_risks(project.risks, n_risks))
+        compare_policies(precision, a.capacity, assumptions=a),
+        precision,
+        top_risks(project.risks, n_risks),
+    )
 
 
 def _money(x: float) -> str:
@@ -186,57 +217,92 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
 
 def _estimate_section(project: Project, plan: ProjectPlan) -> list[str]:
     s, rule = plan.summary, plan.rule_comparison.set_index("method")["effort_days"]
-    lines = ["## Estimate", "", "| | Effort (person-days) | Calendar (working weeks) | Cost |",
-             "|---|---:|---:|---:|"]
-    lines += [f"| {q} | {s.loc[q, 'effort_days']:.0f} | {s.loc[q, 'weeks']:.0f} | "
-              f"{_money(s.loc[q, 'cost'])} |" for q in s.index]
-    applied = ", ".join(f"{f.label.lower()} (×{f.multiplier:g} on "
-                        f"{', '.join(f.applies_to)})" for f in plan.factors) or "none"
+    lines = [
+        "## Estimate",
+        "",
+        "| | Effort (person-days) | Calendar (working weeks) | Cost |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {q} | {s.loc[q, 'effort_days']:.0f} | {s.loc[q, 'weeks']:.0f} | "
+        f"{_money(s.loc[q, 'cost'])} |"
+        for q in s.index
+    ]
+    applied = (
+        ", ".join(
+            f"{f.label.lower()} (×{f.multiplier:g} on {', '.join(f.applies_to)})"
+            for f in plan.factors
+        )
+        or "none"
+    )
     thumb = next(m for m in rule.index if m.startswith("rule of thumb"))
-    lines += ["", f"From {len(project.tasks)} tasks with three-point estimates, "
-              f"{plan.simulation.n_runs:,} Monte Carlo runs. Complexity factors: {applied}. "
-              f"For comparison, the sum of the most-likely estimates is "
-              f"{rule['sum of most-likely estimates']:.0f} person-days and the "
-              f"{thumb} gives {rule[thumb]:.0f}."]
+    lines += [
+        "",
+        f"From {len(project.tasks)} tasks with three-point estimates, "
+        f"{plan.simulation.n_runs:,} Monte Carlo runs. Complexity factors: {applied}. "
+        f"For comparison, the sum of the most-likely estimates is "
+        f"{rule['sum of most-likely estimates']:.0f} person-days and the "
+        f"{thumb} gives {rule[thumb]:.0f}.",
+    ]
     return lines
 
 
 def _team_section(plan: ProjectPlan) -> list[str]:
     t = plan.team
-    lines = ["## Team and cost", "", "| Role | FTE | Day rate | Expected effort (days) |",
-             "|---|---:|---:|---:|"]
-    lines += [f"| {r.name} | {r.fte:g} | {_money(r.day_rate)} | {r.effort_days:.0f} |"
-              for r in t.itertuples()]
-    lines += ["", f"The team of {t['fte'].sum():g} FTE costs {_money(t['weekly_cost'].sum())} "
-              "a week when everyone is fully allocated; the costs in the estimate count only "
-              "the days worked, because each role joins when its tasks start."]
+    lines = [
+        "## Team and cost",
+        "",
+        "| Role | FTE | Day rate | Expected effort (days) |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.name} | {r.fte:g} | {_money(r.day_rate)} | {r.effort_days:.0f} |"
+        for r in t.itertuples()
+    ]
+    lines += [
+        "",
+        f"The team of {t['fte'].sum():g} FTE costs {_money(t['weekly_cost'].sum())} "
+        "a week when everyone is fully allocated; the costs in the estimate count only "
+        "the days worked, because each role joins when its tasks start.",
+    ]
     return lines
 
 
 def _value_section(project: Project, plan: ProjectPlan) -> list[str]:
     v = plan.policies.set_index("policy")["value"]
     a, auc = project.value, project.brief.expected_auc
-    return ["## Value", "",
-            f"Inviting {a.capacity:,} customers a month (the workshops' capacity) with a model "
-            f"of ROC AUC {auc:g} (precision {plan.precision:.2f}) would be worth about "
-            f"{_money(v['model'])} a month, against {_money(v['blanket e-mail'])} for the "
-            f"blanket e-mail, {_money(v['random targeting'])} for random invitations and "
-            f"{_money(v['perfect targeting'])} for perfect targeting."]
+    return [
+        "## Value",
+        "",
+        f"Inviting {a.capacity:,} customers a month (the workshops' capacity) with a model "
+        f"of ROC AUC {auc:g} (precision {plan.precision:.2f}) would be worth about "
+        f"{_money(v['model'])} a month, against {_money(v['blanket e-mail'])} for the "
+        f"blanket e-mail, {_money(v['random targeting'])} for random invitations and "
+        f"{_money(v['perfect targeting'])} for perfect targeting.",
+    ]
 
 
 def _risk_section(plan: ProjectPlan) -> list[str]:
-    lines = ["## Top risks", "", "| Risk | Owner | Exposure | Mitigation (when) | Residual |",
-             "|---|---|---:|---|---:|"]
-    lines += [f"| {r.title} | {r.owner} | {_money(r.exposure)} | {r.mitigation} "
-              f"({r.mitigation_phase}) | {_money(r.residual_exposure)} |"
-              for r in plan.top_risks.itertuples()]
+    lines = [
+        "## Top risks",
+        "",
+        "| Risk | Owner | Exposure | Mitigation (when) | Residual |",
+        "|---|---|---:|---|---:|",
+    ]
+    lines += [
+        f"| {r.title} | {r.owner} | {_money(r.exposure)} | {r.mitigation} "
+        f"({r.mitigation_phase}) | {_money(r.residual_exposure)} |"
+        for r in plan.top_risks.itertuples()
+    ]
     return lines
 
 
 def _value_assumption(a: ValueAssumptions) -> str:
-    return (f"- The value model: {a.base_rate:.0%} of {a.active_customers:,} active customers "
-            f"lapse; a kept customer is worth {_money(a.margin)}; an invitation costs "
-            f"{_money(a.offer_cost)} and keeps {a.success_rate:.0%} of the lapsers it reaches.")
+    return (
+        f"- The value model: {a.base_rate:.0%} of {a.active_customers:,} active customers "
+        f"lapse; a kept customer is worth {_money(a.margin)}; an invitation costs "
+        f"{_money(a.offer_cost)} and keeps {a.success_rate:.0%} of the lapsers it reaches."
+    )
 
 
 def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
@@ -256,14 +322,39 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     plan = plan or plan_project(project)
     b = project.brief
     settings = plan.simulation
-    lines = [f"# Proposal: {b.title}", "", f"**Client:** {b.client}", "", "## Hypothesis", "",
-             b.hypothesis, "", "## Scope", "", "In scope:", "", *_bullets(b.scope_in), "",
-             "Out of scope:", "", *_bullets(b.scope_out), "",
-             *_value_section(project, plan), "", *_estimate_section(project, plan), "",
-             *_team_section(plan), "", *_risk_section(plan), "", "## Assumptions", "",
-             *_bullets(b.assumptions),
-             f"- The estimate: {settings.method.upper()} draws, seed {settings.seed}; tasks "
-             f"share their luck with correlation {b.estimate.get('correlation', 0.0):g}; "
-             f"phases run in sequence and each role works at its FTE (no holidays).",
-             _value_assumption(project.value)]
+    lines = [
+        f"# Proposal: {b.title}",
+        "",
+        f"**Client:** {b.client}",
+        "",
+        "## Hypothesis",
+        "",
+        b.hypothesis,
+        "",
+        "## Scope",
+        "",
+        "In scope:",
+        "",
+        *_bullets(b.scope_in),
+        "",
+        "Out of scope:",
+        "",
+        *_bullets(b.scope_out),
+        "",
+        *_value_section(project, plan),
+        "",
+        *_estimate_section(project, plan),
+        "",
+        *_team_section(plan),
+        "",
+        *_risk_section(plan),
+        "",
+        "## Assumptions",
+        "",
+        *_bullets(b.assumptions),
+        f"- The estimate: {settings.method.upper()} draws, seed {settings.seed}; tasks "
+        f"share their luck with correlation {b.estimate.get('correlation', 0.0):g}; "
+        f"phases run in sequence and each role works at its FTE (no holidays).",
+        _value_assumption(project.value),
+    ]
     return "\n".join(lines) + "\n"

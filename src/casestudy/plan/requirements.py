@@ -58,7 +58,11 @@ KINDS: dict[str, tuple[str, ...]] = {
 PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
 #: The levers through which an ML system moves a business (the author's list).
 LEVERS: tuple[str, ...] = (
-    "revenue", "cost-saving", "cycle-time", "people-intensity", "customer-experience",
+    "revenue",
+    "cost-saving",
+    "cycle-time",
+    "people-intensity",
+    "customer-experience",
 )
 
 
@@ -105,11 +109,22 @@ class KPI:
 
 
 def _score(record: Mapping[str, Any], field: str, where: str) -> int:
-    value = number(record[field], where=where, field=field, low=1, high=5,
-                   fix="Score it from 1 (low) to 5 (high) in stakeholders.yaml.")
+    value = number(
+        record[field],
+        where=where,
+        field=field,
+        low=1,
+        high=5,
+        fix="Score it from 1 (low) to 5 (high) in stakeholders.yaml.",
+    )
     if value != int(value):
-        raise PlanError(where, field, record[field], "must be a whole number from 1 to 5",
-                        "Round it to a whole score.")
+        raise PlanError(
+            where,
+            field,
+            record[field],
+            "must be a whole number from 1 to 5",
+            "Round it to a whole score.",
+        )
     return int(value)
 
 
@@ -135,27 +150,44 @@ def parse_stakeholders(records: Sequence[Mapping[str, Any]]) -> tuple[Stakeholde
     out = []
     for record in records:
         where = f"Stakeholder {record.get('id', '?')!r}" if isinstance(record, Mapping) else "?"
-        require(record, ("id", "name", "role", "wants", "why", "influence", "interest",
-                         "concerns"), where=where, source="stakeholders.yaml")
-        out.append(Stakeholder(
-            id=str(record["id"]), name=record["name"], role=record["role"],
-            wants=record["wants"], why=record["why"],
-            influence=_score(record, "influence", where),
-            interest=_score(record, "interest", where),
-            concerns=text_tuple(record["concerns"], where=where, field="concerns")))
+        require(
+            record,
+            ("id", "name", "role", "wants", "why", "influence", "interest", "concerns"),
+            where=where,
+            source="stakeholders.yaml",
+        )
+        out.append(
+            Stakeholder(
+                id=str(record["id"]),
+                name=record["name"],
+                role=record["role"],
+                wants=record["wants"],
+                why=record["why"],
+                influence=_score(record, "influence", where),
+                interest=_score(record, "interest", where),
+                concerns=text_tuple(record["concerns"], where=where, field="concerns"),
+            )
+        )
     unique_ids((s.id for s in out), what="Stakeholder", source="stakeholders.yaml")
     return tuple(out)
 
 
 def _owner(value: Any, owners: Iterable[str], where: str, source: str) -> str:
-    return choice(value, owners, where=where, field="owner",
-                  fix=f"Use a stakeholder id from stakeholders.yaml, or add the stakeholder "
-                      f"there first (owners are checked so every {source} entry has someone "
-                      f"to answer for it).")
+    return choice(
+        value,
+        owners,
+        where=where,
+        field="owner",
+        fix=f"Use a stakeholder id from stakeholders.yaml, or add the stakeholder "
+        f"there first (owners are checked so every {source} entry has someone "
+        f"to answer for it).",
+    )
 
 
 def parse_requirements(
-    records: Sequence[Mapping[str, Any]], *, stakeholders: Iterable[Stakeholder],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    stakeholders: Iterable[Stakeholder],
 ) -> tuple[Requirement, ...]:
     """Validate requirement records into dataclasses; owners must be known stakeholders.
 
@@ -178,10 +210,20 @@ def parse_requirements(
         fields = ("id", "kind", "category", "statement", "priority", "owner", "acceptance")
         require(record, fields, where=where, source="requirements.yaml")
         kind = choice(record["kind"], KINDS, where=where, field="kind")
-        choice(record["category"], KINDS[kind], where=where, field="category",
-               fix=f"Pick a category that belongs to the kind {kind!r}.")
-        choice(record["priority"], PRIORITIES, where=where, field="priority",
-               fix="Use MoSCoW: must, should, could or wont.")
+        choice(
+            record["category"],
+            KINDS[kind],
+            where=where,
+            field="category",
+            fix=f"Pick a category that belongs to the kind {kind!r}.",
+        )
+        choice(
+            record["priority"],
+            PRIORITIES,
+            where=where,
+            field="priority",
+            fix="Use MoSCoW: must, should, could or wont.",
+        )
         _owner(record["owner"], owners, where, "requirement")
         out.append(Requirement(**{f: record[f] for f in fields}))
     unique_ids((r.id for r in out), what="Requirement", source="requirements.yaml")
@@ -189,7 +231,9 @@ def parse_requirements(
 
 
 def parse_kpis(
-    records: Sequence[Mapping[str, Any]], *, stakeholders: Iterable[Stakeholder],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    stakeholders: Iterable[Stakeholder],
 ) -> tuple[KPI, ...]:
     """Validate KPI records into dataclasses; levers from :data:`LEVERS`, owners known.
 
@@ -205,8 +249,17 @@ def parse_kpis(
     out = []
     for record in records:
         where = f"KPI {record.get('id', '?')!r}" if isinstance(record, Mapping) else "?"
-        fields = ("id", "lever", "name", "mechanism", "measure", "unit", "baseline",
-                  "target", "owner")
+        fields = (
+            "id",
+            "lever",
+            "name",
+            "mechanism",
+            "measure",
+            "unit",
+            "baseline",
+            "target",
+            "owner",
+        )
         require(record, fields, where=where, source="kpis.yaml")
         choice(record["lever"], LEVERS, where=where, field="lever")
         _owner(record["owner"], owners, where, "KPI")
@@ -228,7 +281,9 @@ def load_stakeholders(path: str | Path | None = None) -> tuple[Stakeholder, ...]
 
 
 def load_requirements(
-    path: str | Path | None = None, *, stakeholders: Iterable[Stakeholder] | None = None,
+    path: str | Path | None = None,
+    *,
+    stakeholders: Iterable[Stakeholder] | None = None,
 ) -> tuple[Requirement, ...]:
     """Load and validate requirements.yaml, checking owners against the stakeholders.
 
@@ -243,7 +298,9 @@ def load_requirements(
 
 
 def load_kpis(
-    path: str | Path | None = None, *, stakeholders: Iterable[Stakeholder] | None = None,
+    path: str | Path | None = None,
+    *,
+    stakeholders: Iterable[Stakeholder] | None = None,
 ) -> tuple[KPI, ...]:
     """Load and validate kpis.yaml, checking owners against the stakeholders.
 
@@ -286,9 +343,17 @@ def stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) -> pd
     >>> m.set_index("id").loc["md", "approach"]
     'manage closely'
     """
-    rows = [{"id": s.id, "name": s.name, "influence": s.influence, "interest": s.interest,
-                 "approach": _quadrant(s.influence, s.interest, high=high), "wants": s.wants}
-            for s in stakeholders]
+    rows = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "influence": s.influence,
+            "interest": s.interest,
+            "approach": _quadrant(s.influence, s.interest, high=high),
+            "wants": s.wants,
+        }
+        for s in stakeholders
+    ]
     return pd.DataFrame(rows)
 
 
@@ -320,11 +385,25 @@ def plot_stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) 
     ax.axhline(high - 0.5, color=ROLE_COLOURS["neutral"], lw=0.8)
     ax.scatter(frame["interest"], frame["influence"], color=ROLE_COLOURS["model"], zorder=3)
     for offset, row in enumerate(frame.itertuples()):
-        ax.annotate(row.name, (row.interest, row.influence), fontsize=8,
-                    xytext=(4, 4 - 5 * (offset % 3)), textcoords="offset points")
-    for x, y, label in ((1.1, 5.3, "keep satisfied"), (4.0, 5.3, "manage closely"),
-                        (1.1, 0.7, "monitor"), (4.0, 0.7, "keep informed")):
+        ax.annotate(
+            row.name,
+            (row.interest, row.influence),
+            fontsize=8,
+            xytext=(4, 4 - 5 * (offset % 3)),
+            textcoords="offset points",
+        )
+    for x, y, label in (
+        (1.1, 5.3, "keep satisfied"),
+        (4.0, 5.3, "manage closely"),
+        (1.1, 0.7, "monitor"),
+        (4.0, 0.7, "keep informed"),
+    ):
         ax.text(x, y, label, color=ROLE_COLOURS["neutral"], fontsize=8, style="italic")
-    ax.set(xlim=(0.5, 6.2), ylim=(0.5, 5.6), xlabel="Interest (1-5)",
-           ylabel="Influence (1-5)", title="Stakeholder map")
+    ax.set(
+        xlim=(0.5, 6.2),
+        ylim=(0.5, 5.6),
+        xlabel="Interest (1-5)",
+        ylabel="Influence (1-5)",
+        title="Stakeholder map",
+    )
     return fig

@@ -30,8 +30,13 @@ from casestudy.plan._vocab import PHASE_LABELS, PHASES
 from casestudy.plotting import COLOURS, new_figure
 
 __all__ = [
-    "Risk", "load_risks", "parse_risks", "plot_risk_burndown", "risk_burndown",
-    "risk_register", "top_risks",
+    "Risk",
+    "load_risks",
+    "parse_risks",
+    "plot_risk_burndown",
+    "risk_burndown",
+    "risk_register",
+    "top_risks",
 ]
 
 
@@ -62,25 +67,55 @@ class Risk:
 
 def _risk(record: Mapping[str, Any], owners: Sequence[str]) -> Risk:
     where = f"Risk {record.get('id', '?')!r}"
-    require(record, ("id", "title", "owner", "likelihood", "impact", "mitigation",
-                     "mitigation_phase", "residual_likelihood"), where=where,
-            source="risks.yaml")
-    choice(record["owner"], owners, where=where, field="owner",
-           fix="Use a stakeholder id (stakeholders.yaml) or a role id (roles.yaml).")
+    require(
+        record,
+        (
+            "id",
+            "title",
+            "owner",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "mitigation_phase",
+            "residual_likelihood",
+        ),
+        where=where,
+        source="risks.yaml",
+    )
+    choice(
+        record["owner"],
+        owners,
+        where=where,
+        field="owner",
+        fix="Use a stakeholder id (stakeholders.yaml) or a role id (roles.yaml).",
+    )
     choice(record["mitigation_phase"], PHASES, where=where, field="mitigation_phase")
     money = "Give the impact in pounds, zero or more."
     impact = number(record["impact"], where=where, field="impact", low=0.0, fix=money)
-    residual_impact = number(record.get("residual_impact", impact), where=where,
-                             field="residual_impact", low=0.0, fix=money)
-    return Risk(str(record["id"]), record["title"], record["owner"],
-                probability(record["likelihood"], where=where, field="likelihood"), impact,
-                record["mitigation"], record["mitigation_phase"],
-                probability(record["residual_likelihood"], where=where,
-                            field="residual_likelihood"), residual_impact)
+    residual_impact = number(
+        record.get("residual_impact", impact),
+        where=where,
+        field="residual_impact",
+        low=0.0,
+        fix=money,
+    )
+    return Risk(
+        str(record["id"]),
+        record["title"],
+        record["owner"],
+        probability(record["likelihood"], where=where, field="likelihood"),
+        impact,
+        record["mitigation"],
+        record["mitigation_phase"],
+        probability(record["residual_likelihood"], where=where, field="residual_likelihood"),
+        residual_impact,
+    )
 
 
 def parse_risks(
-    records: Sequence[Mapping[str, Any]], *, owners: Iterable[str],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    owners: Iterable[str],
 ) -> tuple[Risk, ...]:
     """Validate risk records into :class:`Risk` objects; owners must be known ids.
 
@@ -97,14 +132,15 @@ def parse_risks(
     3000.0
     """
     owners = list(owners)
-    risks = tuple(_risk(r if isinstance(r, Mapping) else {"record": r}, owners)
-                  for r in records)
+    risks = tuple(_risk(r if isinstance(r, Mapping) else {"record": r}, owners) for r in records)
     unique_ids((r.id for r in risks), what="Risk", source="risks.yaml")
     return risks
 
 
 def load_risks(
-    path: str | Path | None = None, *, owners: Iterable[str] | None = None,
+    path: str | Path | None = None,
+    *,
+    owners: Iterable[str] | None = None,
 ) -> tuple[Risk, ...]:
     """Load and validate risks.yaml; owners default to the Bike Shop's stakeholders and roles.
 
@@ -116,6 +152,7 @@ def load_risks(
     if owners is None:
         from casestudy.plan.requirements import load_stakeholders
         from casestudy.plan.team import load_roles
+
         owners = [s.id for s in load_stakeholders()] + [r.id for r in load_roles()]
     return parse_risks(read_entries(path, "risks.yaml", "risks"), owners=owners)
 
@@ -169,9 +206,18 @@ def risk_burndown(risks: Iterable[Risk]) -> pd.DataFrame:
             mitigated = step >= done_at
             lik = risk.residual_likelihood if mitigated else risk.likelihood
             imp = risk.residual_impact if mitigated else risk.impact
-            rows.append({"id": risk.id, "title": risk.title, "step": step, "phase": phase,
-                             "label": PHASE_LABELS.get(phase, "Start"), "likelihood": lik,
-                             "impact": imp, "exposure": lik * imp})
+            rows.append(
+                {
+                    "id": risk.id,
+                    "title": risk.title,
+                    "step": step,
+                    "phase": phase,
+                    "label": PHASE_LABELS.get(phase, "Start"),
+                    "likelihood": lik,
+                    "impact": imp,
+                    "exposure": lik * imp,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -188,9 +234,13 @@ def plot_risk_burndown(burndown: pd.DataFrame, *, title: str = "Risk exposure bu
     labels = burndown.drop_duplicates("step").set_index("step")["label"]
     fig, ax = new_figure(height=4.0)
     palette = list(COLOURS.values())[1:]
-    ax.stackplot(wide.index, wide.T.to_numpy(), labels=list(wide.columns),
-                 colors=[palette[i % len(palette)] for i in range(len(wide.columns))],
-                 alpha=0.85)
+    ax.stackplot(
+        wide.index,
+        wide.T.to_numpy(),
+        labels=list(wide.columns),
+        colors=[palette[i % len(palette)] for i in range(len(wide.columns))],
+        alpha=0.85,
+    )
     ax.set_xticks(list(labels.index), list(labels), rotation=30, ha="right")
     ax.set(ylabel="Exposure (£, likelihood × impact)", title=title)
     ax.legend(fontsize=7, ncols=2, loc="upper right")

@@ -26,8 +26,17 @@ from casestudy.plan.estimate import DAYS_PER_WEEK, Factor, Task, expected_effort
 from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
-    "Role", "challenge_labels", "challenge_profile", "day_rates", "design_team",
-    "effort_by_role", "load_roles", "parse_roles", "plot_team", "team_cost", "team_fte",
+    "Role",
+    "challenge_labels",
+    "challenge_profile",
+    "day_rates",
+    "design_team",
+    "effort_by_role",
+    "load_roles",
+    "parse_roles",
+    "plot_team",
+    "team_cost",
+    "team_fte",
 ]
 
 
@@ -55,10 +64,20 @@ def parse_roles(records: Sequence[Mapping[str, Any]]) -> tuple[Role, ...]:
     for record in records:
         where = f"Role {record.get('id', '?')!r}" if isinstance(record, Mapping) else "Role"
         require(record, ("id", "name", "does", "day_rate"), where=where, source="roles.yaml")
-        choice(record["id"], ROLES, where=where, field="id",
-               fix="Roles are a fixed list (casestudy.plan.ROLES); use one of its ids.")
-        rate = number(record["day_rate"], where=where, field="day_rate", low=0.0,
-                      fix="Give the cost of one person-day in pounds.")
+        choice(
+            record["id"],
+            ROLES,
+            where=where,
+            field="id",
+            fix="Roles are a fixed list (casestudy.plan.ROLES); use one of its ids.",
+        )
+        rate = number(
+            record["day_rate"],
+            where=where,
+            field="day_rate",
+            low=0.0,
+            fix="Give the cost of one person-day in pounds.",
+        )
         out.append(Role(record["id"], record["name"], record["does"], rate))
     unique_ids((r.id for r in out), what="Role", source="roles.yaml")
     return tuple(out)
@@ -127,9 +146,11 @@ def challenge_labels(profile: pd.Series, *, threshold: float = 0.3) -> list[str]
     ...                             "engineering": 0.2}))
     ['data-heavy']
     """
-    sides = {"data-heavy": profile.get("data", 0.0),
-             "modelling-heavy": profile.get("modelling", 0.0) + profile.get("evaluation", 0.0),
-             "engineering-heavy": profile.get("engineering", 0.0)}
+    sides = {
+        "data-heavy": profile.get("data", 0.0),
+        "modelling-heavy": profile.get("modelling", 0.0) + profile.get("evaluation", 0.0),
+        "engineering-heavy": profile.get("engineering", 0.0),
+    }
     return [name for name, share in sides.items() if share >= threshold]
 
 
@@ -138,9 +159,13 @@ def _allocate(effort: pd.Series, team_size: float, step: float) -> pd.Series:
     working = effort[effort > 0]
     units = round(team_size / step) - len(working)
     if units < 0:
-        raise PlanError("design_team", "team_size", team_size,
-                        f"is too small to give each of the {len(working)} roles with work "
-                        f"{step:g} FTE", f"Use a team_size of at least {len(working) * step:g}.")
+        raise PlanError(
+            "design_team",
+            "team_size",
+            team_size,
+            f"is too small to give each of the {len(working)} roles with work {step:g} FTE",
+            f"Use a team_size of at least {len(working) * step:g}.",
+        )
     ideal = np.maximum(working / working.sum() * team_size - step, 0.0)
     ideal = ideal / ideal.sum() * units if ideal.sum() > 0 else ideal
     extra = np.floor(ideal)
@@ -150,8 +175,12 @@ def _allocate(effort: pd.Series, team_size: float, step: float) -> pd.Series:
 
 
 def design_team(
-    tasks: Sequence[Task], factors: Iterable[Factor] = (), *, team_size: float,
-    roles: Iterable[Role], step: float = 0.25,
+    tasks: Sequence[Task],
+    factors: Iterable[Factor] = (),
+    *,
+    team_size: float,
+    roles: Iterable[Role],
+    step: float = 0.25,
 ) -> pd.DataFrame:
     """Size each role from the project's work: FTE in proportion to expected effort.
 
@@ -179,19 +208,26 @@ def design_team(
     >>> float(team["fte"].sum()), float(team.set_index("role").loc["data-scientist", "fte"])
     (4.0, 1.25)
     """
-    number(team_size, where="design_team", field="team_size", low=step,
-           fix="Give the team's size in full-time equivalents, e.g. 4.0.")
+    number(
+        team_size,
+        where="design_team",
+        field="team_size",
+        low=step,
+        fix="Give the team's size in full-time equivalents, e.g. 4.0.",
+    )
     number(step, where="design_team", field="step", low=0.05, high=1.0)
     rates = day_rates(roles)
     names = {r.id: r.name for r in roles}
     effort = effort_by_role(tasks, factors)
     missing = [r for r in effort[effort > 0].index if r not in rates]
     if missing:
-        raise PlanError("design_team", "roles", missing, "have tasks but no day rate",
-                        "Add them to roles.yaml.")
+        raise PlanError(
+            "design_team", "roles", missing, "have tasks but no day rate", "Add them to roles.yaml."
+        )
     fte = _allocate(effort, float(team_size), step)
-    frame = pd.DataFrame({"role": effort.index, "effort_days": effort.to_numpy(),
-                          "fte": fte.to_numpy()})
+    frame = pd.DataFrame(
+        {"role": effort.index, "effort_days": effort.to_numpy(), "fte": fte.to_numpy()}
+    )
     frame = frame[frame["effort_days"] > 0].reset_index(drop=True)
     frame.insert(1, "name", frame["role"].map(names))
     frame.insert(3, "share", frame["effort_days"] / frame["effort_days"].sum())
@@ -240,6 +276,9 @@ def plot_team(team: pd.DataFrame) -> Figure:
     for y, (fte, share) in enumerate(zip(team["fte"], team["share"], strict=True)):
         ax.text(fte + 0.03, y, f"{fte:g} FTE ({share:.0%} of effort)", va="center", fontsize=8)
     ax.invert_yaxis()
-    ax.set(xlabel="Full-time equivalents", xlim=(0, team["fte"].max() * 1.6),
-           title=f"Team of {team['fte'].sum():g} FTE")
+    ax.set(
+        xlabel="Full-time equivalents",
+        xlim=(0, team["fte"].max() * 1.6),
+        title=f"Team of {team['fte'].sum():g} FTE",
+    )
     return fig

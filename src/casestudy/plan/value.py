@@ -32,9 +32,16 @@ from casestudy.plan._checks import PlanError, number, probability, read_mapping
 from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
-    "PolicyValue", "ValueAssumptions", "compare_policies", "load_value_assumptions",
-    "plot_value_curve", "plot_value_vs_auc", "policy_value", "precision_recall_at_k",
-    "value_curve", "value_vs_auc",
+    "PolicyValue",
+    "ValueAssumptions",
+    "compare_policies",
+    "load_value_assumptions",
+    "plot_value_curve",
+    "plot_value_vs_auc",
+    "policy_value",
+    "precision_recall_at_k",
+    "value_curve",
+    "value_vs_auc",
 ]
 
 _NORMAL = NormalDist()
@@ -71,8 +78,13 @@ class ValueAssumptions:
         for name in ("base_rate", "success_rate", "blanket_success_rate"):
             probability(getattr(self, name), where=where, field=name)
         for name in ("margin", "offer_cost", "blanket_cost"):
-            number(getattr(self, name), where=where, field=name, low=0.0,
-                   fix="Give an amount in pounds, zero or more.")
+            number(
+                getattr(self, name),
+                where=where,
+                field=name,
+                low=0.0,
+                fix="Give an amount in pounds, zero or more.",
+            )
         for name in ("active_customers", "capacity"):
             value = getattr(self, name)
             number(value, where=where, field=name, low=1, fix="Give a whole number >= 1.")
@@ -92,8 +104,13 @@ def load_value_assumptions(path: str | Path | None = None) -> ValueAssumptions:
     known = {f.name for f in fields(ValueAssumptions)}
     unknown = sorted(set(content) - known)
     if unknown:
-        raise PlanError("File 'value.yaml'", "field", unknown[0], "is not a value assumption",
-                        f"Use only {sorted(known)}.")
+        raise PlanError(
+            "File 'value.yaml'",
+            "field",
+            unknown[0],
+            "is not a value assumption",
+            f"Use only {sorted(known)}.",
+        )
     return ValueAssumptions(**content)
 
 
@@ -113,14 +130,24 @@ class PolicyValue:
 
 
 def _check_invitations(k: Any, a: ValueAssumptions) -> int:
-    number(k, where="policy_value", field="invitations", low=0, high=a.active_customers,
-           fix="Invite between 0 and the number of active customers.")
+    number(
+        k,
+        where="policy_value",
+        field="invitations",
+        low=0,
+        high=a.active_customers,
+        fix="Invite between 0 and the number of active customers.",
+    )
     return int(k)
 
 
 def policy_value(
-    precision: float, invitations: int, *, assumptions: ValueAssumptions | None = None,
-    offer_cost: float | None = None, success_rate: float | None = None,
+    precision: float,
+    invitations: int,
+    *,
+    assumptions: ValueAssumptions | None = None,
+    offer_cost: float | None = None,
+    success_rate: float | None = None,
     policy: str = "model",
 ) -> PolicyValue:
     """Money value of inviting ``invitations`` customers at a given precision.
@@ -162,11 +189,15 @@ def policy_value(
     lapsers = a.base_rate * a.active_customers
     loyal = a.active_customers - lapsers
     if p * k > lapsers + 1e-9 or (1 - p) * k > loyal + 1e-9:
-        raise PlanError("policy_value", "precision", precision,
-                        f"is impossible at {k} invitations: it reaches {p * k:g} lapsers and "
-                        f"{(1 - p) * k:g} loyal customers, but only {lapsers:g} lapse and "
-                        f"{loyal:g} stay (base rate {a.base_rate} of {a.active_customers})",
-                        "Lower the precision or the invitations, or check the base rate.")
+        raise PlanError(
+            "policy_value",
+            "precision",
+            precision,
+            f"is impossible at {k} invitations: it reaches {p * k:g} lapsers and "
+            f"{(1 - p) * k:g} loyal customers, but only {lapsers:g} lapse and "
+            f"{loyal:g} stay (base rate {a.base_rate} of {a.active_customers})",
+            "Lower the precision or the invitations, or check the base rate.",
+        )
     cost_each = a.offer_cost if offer_cost is None else offer_cost
     success = a.success_rate if success_rate is None else success_rate
     reached = p * k
@@ -181,7 +212,10 @@ def _perfect_precision(k: int, a: ValueAssumptions) -> float:
 
 
 def compare_policies(
-    precision: float, invitations: int, *, assumptions: ValueAssumptions | None = None,
+    precision: float,
+    invitations: int,
+    *,
+    assumptions: ValueAssumptions | None = None,
 ) -> pd.DataFrame:
     """Compare the model's policy with no action, blanket e-mail, random and perfect targeting.
 
@@ -200,8 +234,14 @@ def compare_policies(
     k = _check_invitations(invitations, a)
     rows = [
         policy_value(a.base_rate, 0, assumptions=a, policy="no action"),
-        policy_value(a.base_rate, a.active_customers, assumptions=a, policy="blanket e-mail",
-                     offer_cost=a.blanket_cost, success_rate=a.blanket_success_rate),
+        policy_value(
+            a.base_rate,
+            a.active_customers,
+            assumptions=a,
+            policy="blanket e-mail",
+            offer_cost=a.blanket_cost,
+            success_rate=a.blanket_success_rate,
+        ),
         policy_value(a.base_rate, k, assumptions=a, policy="random targeting"),
         policy_value(precision, k, assumptions=a, policy="model"),
         policy_value(_perfect_precision(k, a), k, assumptions=a, policy="perfect targeting"),
@@ -211,8 +251,10 @@ def compare_policies(
 
 def _expected_precision(d: float, share: float, b: float) -> float:
     """Precision of the top ``share`` of customers when lapsers' scores sit ``d`` higher."""
+
     def selected(t: float) -> float:
         return b * (1 - _NORMAL.cdf(t - d)) + (1 - b) * (1 - _NORMAL.cdf(t))
+
     low, high = -12.0, 12.0 + d
     for _ in range(80):
         mid = (low + high) / 2
@@ -231,8 +273,12 @@ def _simulated_precision(d: float, k: int, a: ValueAssumptions, seed: int) -> fl
 
 
 def precision_recall_at_k(
-    auc: float, invitations: int, *, assumptions: ValueAssumptions | None = None,
-    method: str = "expected", seed: int = 0,
+    auc: float,
+    invitations: int,
+    *,
+    assumptions: ValueAssumptions | None = None,
+    method: str = "expected",
+    seed: int = 0,
 ) -> tuple[float, float]:
     """Precision and recall when inviting the top ``k`` customers of a model with a given AUC.
 
@@ -257,10 +303,22 @@ def precision_recall_at_k(
     0.83
     """
     a = assumptions or ValueAssumptions()
-    number(auc, where="precision_recall_at_k", field="auc", low=0.5, high=0.9999,
-           fix="Give a ROC AUC from 0.5 (no better than chance) to just below 1.")
-    number(invitations, where="precision_recall_at_k", field="invitations", low=1,
-           high=a.active_customers, fix="Invite at least one and at most every customer.")
+    number(
+        auc,
+        where="precision_recall_at_k",
+        field="auc",
+        low=0.5,
+        high=0.9999,
+        fix="Give a ROC AUC from 0.5 (no better than chance) to just below 1.",
+    )
+    number(
+        invitations,
+        where="precision_recall_at_k",
+        field="invitations",
+        low=1,
+        high=a.active_customers,
+        fix="Invite at least one and at most every customer.",
+    )
     k = int(invitations)
     d = math.sqrt(2) * _NORMAL.inv_cdf(auc)
     if method == "expected":
@@ -268,13 +326,21 @@ def precision_recall_at_k(
     elif method == "simulated":
         p = _simulated_precision(d, k, a, seed)
     else:
-        raise PlanError("precision_recall_at_k", "method", method,
-                        "must be 'expected' or 'simulated'", "Pick one of the two.")
+        raise PlanError(
+            "precision_recall_at_k",
+            "method",
+            method,
+            "must be 'expected' or 'simulated'",
+            "Pick one of the two.",
+        )
     return p, p * k / (a.base_rate * a.active_customers)
 
 
 def value_curve(
-    auc: float, *, assumptions: ValueAssumptions | None = None, points: int = 40,
+    auc: float,
+    *,
+    assumptions: ValueAssumptions | None = None,
+    points: int = 40,
 ) -> pd.DataFrame:
     """Monthly value against the number of invitations, for the model, random and perfect.
 
@@ -292,16 +358,29 @@ def value_curve(
     rows = []
     for k in ks:
         p_model = precision_recall_at_k(auc, int(k), assumptions=a)[0]
-        for policy, p in (("model", p_model), ("random targeting", a.base_rate),
-                          ("perfect targeting", _perfect_precision(int(k), a))):
+        for policy, p in (
+            ("model", p_model),
+            ("random targeting", a.base_rate),
+            ("perfect targeting", _perfect_precision(int(k), a)),
+        ):
             v = policy_value(min(p, 1.0), int(k), assumptions=a, policy=policy)
-            rows.append({"policy": policy, "invitations": int(k), "precision": v.precision,
-                             "recall": v.recall, "kept": v.kept, "value": v.value})
+            rows.append(
+                {
+                    "policy": policy,
+                    "invitations": int(k),
+                    "precision": v.precision,
+                    "recall": v.recall,
+                    "kept": v.kept,
+                    "value": v.value,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def value_vs_auc(
-    aucs: Any = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9), *, invitations: Any = (400,),
+    aucs: Any = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9),
+    *,
+    invitations: Any = (400,),
     assumptions: ValueAssumptions | None = None,
 ) -> pd.DataFrame:
     """Monthly value of the model's policy for each AUC and number of invitations.
@@ -320,13 +399,23 @@ def value_vs_auc(
         for auc in aucs:
             p, r = precision_recall_at_k(auc, k, assumptions=a)
             v = policy_value(p, k, assumptions=a)
-            rows.append({"auc": float(auc), "invitations": int(k), "precision": p, "recall": r,
-                             "kept": v.kept, "value": v.value})
+            rows.append(
+                {
+                    "auc": float(auc),
+                    "invitations": int(k),
+                    "precision": p,
+                    "recall": r,
+                    "kept": v.kept,
+                    "value": v.value,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def plot_value_vs_auc(
-    frame: pd.DataFrame, *, assumptions: ValueAssumptions | None = None,
+    frame: pd.DataFrame,
+    *,
+    assumptions: ValueAssumptions | None = None,
 ) -> Figure:
     """Plot monthly value against AUC (one line per number of invitations), with the
     blanket e-mail and no action for comparison.
@@ -342,19 +431,33 @@ def plot_value_vs_auc(
     fig, ax = new_figure()
     colours = [ROLE_COLOURS["model"], ROLE_COLOURS["secondary"], ROLE_COLOURS["highlight"]]
     for i, (k, part) in enumerate(frame.groupby("invitations")):
-        ax.plot(part["auc"], part["value"], marker="o", color=colours[i % 3],
-                label=f"model, {k:,} invitations")
-    ax.axhline(blanket.loc["blanket e-mail", "value"], color=ROLE_COLOURS["baseline"],
-               ls="--", label="blanket e-mail")
+        ax.plot(
+            part["auc"],
+            part["value"],
+            marker="o",
+            color=colours[i % 3],
+            label=f"model, {k:,} invitations",
+        )
+    ax.axhline(
+        blanket.loc["blanket e-mail", "value"],
+        color=ROLE_COLOURS["baseline"],
+        ls="--",
+        label="blanket e-mail",
+    )
     ax.axhline(0, color=ROLE_COLOURS["neutral"], lw=1, label="no action")
-    ax.set(xlabel="Model quality (ROC AUC)", ylabel="Value (£ per month)",
-           title="What is a better model worth?")
+    ax.set(
+        xlabel="Model quality (ROC AUC)",
+        ylabel="Value (£ per month)",
+        title="What is a better model worth?",
+    )
     ax.legend(fontsize=8)
     return fig
 
 
 def plot_value_curve(
-    curve: pd.DataFrame, *, assumptions: ValueAssumptions | None = None,
+    curve: pd.DataFrame,
+    *,
+    assumptions: ValueAssumptions | None = None,
     title: str = "Monthly value by number of invitations",
 ) -> Figure:
     """Plot a :func:`value_curve` with the blanket e-mail and the workshop capacity.
@@ -366,18 +469,24 @@ def plot_value_curve(
     'Value (£ per month)'
     """
     a = assumptions or ValueAssumptions()
-    styles = {"model": ("model", "-"), "random targeting": ("baseline", ":"),
-              "perfect targeting": ("best", "--")}
+    styles = {
+        "model": ("model", "-"),
+        "random targeting": ("baseline", ":"),
+        "perfect targeting": ("best", "--"),
+    }
     fig, ax = new_figure()
     for policy, part in curve.groupby("policy", sort=False):
         role, ls = styles[policy]
-        ax.plot(part["invitations"], part["value"], ls=ls, color=ROLE_COLOURS[role],
-                label=policy)
-    blanket = policy_value(a.base_rate, a.active_customers, assumptions=a,
-                           offer_cost=a.blanket_cost, success_rate=a.blanket_success_rate)
+        ax.plot(part["invitations"], part["value"], ls=ls, color=ROLE_COLOURS[role], label=policy)
+    blanket = policy_value(
+        a.base_rate,
+        a.active_customers,
+        assumptions=a,
+        offer_cost=a.blanket_cost,
+        success_rate=a.blanket_success_rate,
+    )
     ax.axhline(blanket.value, color=ROLE_COLOURS["loss"], lw=1, label="blanket e-mail")
-    ax.axvline(a.capacity, color=ROLE_COLOURS["neutral"], lw=1, ls="-.",
-               label="workshop capacity")
+    ax.axvline(a.capacity, color=ROLE_COLOURS["neutral"], lw=1, ls="-.", label="workshop capacity")
     ax.axhline(0, color="black", lw=0.6)
     ax.set(xlabel="Invitations per month", ylabel="Value (£ per month)", title=title)
     ax.legend(fontsize=8)
