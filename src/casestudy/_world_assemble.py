@@ -62,7 +62,7 @@ def owned_lines(
         owners.dup_day,
         owners.first_dup,
     )
-    tests = flaws.test_lines(owners.first_test, owners.test_day, end_day, rng)
+    tests = flaws.lines_of_testers(owners.first_test, owners.test_day, end_day, rng)
     return pd.concat([lines, tests], ignore_index=True)
 
 
@@ -90,7 +90,7 @@ def customer_rows(
     base = tables_.customers_table(people, pii, owners.ids[: owners.n_people])
     dup_ids = owners.ids[owners.first_dup : owners.first_test]
     dups = flaws.duplicate_rows(base, owners.dup_of, dup_ids, owners.dup_day, rng)
-    tests = flaws.test_customers(owners.ids[owners.first_test :], owners.test_day)
+    tests = flaws.account_rows_of_testers(owners.ids[owners.first_test :], owners.test_day)
     df = pd.concat([base, dups, tests], ignore_index=True)
     df = flaws.birth_date_flaws(df, np.arange(owners.n_people), rng)
     real = np.arange(owners.first_test)

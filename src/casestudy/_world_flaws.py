@@ -115,7 +115,7 @@ def duplicate_rows(
     return dup
 
 
-def test_customers(ids: np.ndarray, created_day: np.ndarray) -> pd.DataFrame:
+def account_rows_of_testers(ids: np.ndarray, created_day: np.ndarray) -> pd.DataFrame:
     """The till and CRM test accounts (not real people)."""
     first, last, mail = zip(*TEST_ACCOUNTS, strict=True)
     return pd.DataFrame(
@@ -136,7 +136,7 @@ def test_customers(ids: np.ndarray, created_day: np.ndarray) -> pd.DataFrame:
     )
 
 
-def test_lines(
+def lines_of_testers(
     first_person: int, created_day: np.ndarray, end_day: int, rng: np.random.Generator
 ) -> pd.DataFrame:
     """Odd purchases of the test accounts: bursts of 1p, £0 and £9,999.99 lines, refunded."""

@@ -16,14 +16,43 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from casestudy import _world_params as params
 
 HORIZON_DAYS = 180
 ACTIVE_DAYS = 365
+START, END = "2021-01-01", "2025-12-31"
 _MASK = 0xFFF
 _LOG = np.log(np.arange(1000, dtype=float).clip(1))  # _LOG[r] = log(r), months since a visit
 _LOG1P_POP = np.log1p(np.array([bin(i).count("1") for i in range(4096)], dtype=float))
+
+
+def cutoff_dates(start: str = START, end: str = END) -> list[pd.Timestamp]:
+    """Monthly cut-offs with a full year of history before and 180 days of data after.
+
+    A cut-off is the first day of a month: history is everything before it, the label
+    window is the 180 days from it.
+
+    Parameters
+    ----------
+    start, end : str, default="2021-01-01", "2025-12-31"
+        First and last day of the history.
+
+    Returns
+    -------
+    list of pandas.Timestamp
+
+    Examples
+    --------
+    >>> cuts = cutoff_dates()
+    >>> str(cuts[0].date()), str(cuts[-1].date()), len(cuts)
+    ('2022-01-01', '2025-07-01', 43)
+    """
+    first = pd.Timestamp(start) + pd.DateOffset(days=ACTIVE_DAYS)
+    first = first if first.day == 1 else first + pd.offsets.MonthBegin(1)
+    last = pd.Timestamp(end) + pd.Timedelta(days=1) - pd.Timedelta(days=HORIZON_DAYS)
+    return list(pd.date_range(first, last, freq="MS"))
 
 
 @dataclass

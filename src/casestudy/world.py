@@ -33,7 +33,7 @@ from casestudy import _world_io
 from casestudy._world_assemble import assemble
 from casestudy._world_people import pii, traits
 from casestudy._world_run import Scenario, simulate
-from casestudy._world_sim import ACTIVE_DAYS, HORIZON_DAYS, Calendar
+from casestudy._world_sim import ACTIVE_DAYS, END, HORIZON_DAYS, START, Calendar, cutoff_dates
 
 __all__ = [
     "ACTIVE_DAYS",
@@ -51,7 +51,6 @@ __all__ = [
 #: Seed and size of the shipped data set in ``data/bike_shop``.
 SHIPPED_SEED = 2026
 SHIPPED_CUSTOMERS = 12_000
-START, END = "2021-01-01", "2025-12-31"
 _LIMITS = {"n_customers": (1, 20_000_000), "seed": (0, 2**63 - 1)}
 
 
@@ -88,33 +87,6 @@ class World:
             len(getattr(self, t))
             for t in ("stores", "customers", "transactions", "workshop_jobs", "email_events")
         )
-
-
-def cutoff_dates(start: str = START, end: str = END) -> list[pd.Timestamp]:
-    """Monthly cut-offs with a full year of history before and 180 days of data after.
-
-    A cut-off is the first day of a month: history is everything before it, the label
-    window is the 180 days from it.
-
-    Parameters
-    ----------
-    start, end : str, default="2021-01-01", "2025-12-31"
-        First and last day of the history.
-
-    Returns
-    -------
-    list of pandas.Timestamp
-
-    Examples
-    --------
-    >>> cuts = cutoff_dates()
-    >>> str(cuts[0].date()), str(cuts[-1].date()), len(cuts)
-    ('2022-01-01', '2025-07-01', 43)
-    """
-    first = pd.Timestamp(start) + pd.DateOffset(days=ACTIVE_DAYS)
-    first = first if first.day == 1 else first + pd.offsets.MonthBegin(1)
-    last = pd.Timestamp(end) + pd.Timedelta(days=1) - pd.Timedelta(days=HORIZON_DAYS)
-    return list(pd.date_range(first, last, freq="MS"))
 
 
 def _check(n_customers: int, seed: int, start: str, end: str) -> Calendar:
