@@ -48,8 +48,8 @@ class RenderedView:
 
     @property
     def nbytes(self) -> int:
-        """Size of the HTML in bytes (UTF-8), the view's share of the page weight."""
-        return len(self.html.encode("utf-8"))
+        """Size of the HTML as a page stores it: a JSON string in the widget state."""
+        return len(json.dumps(self.html))
 
 
 def figure_data_uri(figure: Any, *, dpi: int, image_format: str, colours: int) -> str:

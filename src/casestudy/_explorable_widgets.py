@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
 
 from casestudy._explorable_controls import Control, Dropdown, Slider
 from casestudy._explorable_render import RenderedView
@@ -70,14 +71,14 @@ def _stack(
     views: Mapping[tuple[int, ...], RenderedView],
     prefix: tuple[int, ...],
     levels: list[list[widgets.Stack]],
-    layout: widgets.Layout,
+    shared: dict[str, widgets.Widget],
 ) -> widgets.Stack:
     level = len(prefix)
     size = explorer.shape[level]
     if level == len(explorer.shape) - 1:
-        children = [widgets.HTML(views[(*prefix, i)].html, layout=layout) for i in range(size)]
+        children = [widgets.HTML(views[(*prefix, i)].html, **shared) for i in range(size)]
     else:
-        children = [_stack(explorer, views, (*prefix, i), levels, layout) for i in range(size)]
+        children = [_stack(explorer, views, (*prefix, i), levels, shared) for i in range(size)]
     stack = widgets.Stack(children, selected_index=explorer.controls[level].default_index)
     levels[level].append(stack)
     return stack
@@ -89,7 +90,8 @@ def static_widget(
     """Precomputed views in nested stacks, switched by ``jslink`` (works without a kernel)."""
     controls = [_static_control(c) for c in explorer.controls]
     levels: list[list[widgets.Stack]] = [[] for _ in controls]
-    root = _stack(explorer, views, (), levels, widgets.Layout())
+    shared = {"layout": widgets.Layout(), "style": HTMLStyle()}  # one each, not per view
+    root = _stack(explorer, views, (), levels, shared)
     links = [
         widgets.jslink((control, "index"), (stack, "selected_index"))
         for control, stacks in zip(controls, levels, strict=True)
