@@ -678,6 +678,7 @@ def plot_effort_distribution(
     measure: str = "weeks",
     rule_days: float | None = None,
     title: str | None = None,
+    size: tuple[float, float] = (6.4, 3.6),
 ) -> Figure:
     """Histogram of calendar weeks or effort with P50, P80 and P95 marked.
 
@@ -686,6 +687,9 @@ def plot_effort_distribution(
     measure : {"weeks", "effort_days"}
     rule_days : float, optional
         The rule-of-thumb effort, drawn as a line when ``measure="effort_days"``.
+    title : str, optional
+    size : (float, float), default=(6.4, 3.6)
+        Width and height in inches (explorer views use a smaller figure).
 
     Examples
     --------
@@ -697,7 +701,7 @@ def plot_effort_distribution(
     """
     choice(measure, ("weeks", "effort_days"), where="plot_effort_distribution", field="measure")
     values = sim.weeks if measure == "weeks" else sim.effort
-    fig, ax = new_figure()
+    fig, ax = new_figure(width=size[0], height=size[1])
     counts, edges = np.histogram(values, bins=60)
     ax.stairs(counts, edges, fill=True, color=ROLE_COLOURS["model"], alpha=0.6)
     for q, ls in ((50, "-"), (80, "--"), (95, ":")):

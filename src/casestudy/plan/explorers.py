@@ -49,6 +49,7 @@ SCENARIOS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     ),
 }
 _VIEW_RUNS = 10_000
+_VIEW_SIZE = (5.6, 3.0)  # inches: small figures keep pages light and rendering fast
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,9 @@ def value_view(auc: float, offer_cost: float) -> View:
     precision = precision_recall_at_k(auc, a.capacity, assumptions=a)[0]
     table = compare_policies(precision, a.capacity, assumptions=a)
     at_cap = table.set_index("policy").loc["model"]
-    fig = plot_value_curve(curve, assumptions=a, title=f"ROC AUC {auc:.2f}, offer £{offer_cost:g}")
+    fig = plot_value_curve(
+        curve, assumptions=a, title=f"ROC AUC {auc:.2f}, offer £{offer_cost:g}", size=_VIEW_SIZE
+    )
     summary = (
         f"A model with ROC AUC {auc:.2f} and invitations costing £{offer_cost:g}: "
         f"inviting the workshops' capacity of {a.capacity:,} customers a month "
@@ -140,7 +143,9 @@ def estimate_view(scenario: str, team_size: float) -> View:
     sim = simulate_project(project.tasks, team=team_fte(team), factors=factors, **settings)
     s = summarise(sim, day_rates=day_rates(project.roles))
     rule = rule_of_thumb(project.tasks, factors, rule=project.rule)
-    fig = plot_effort_distribution(sim, title=f"{label.capitalize()}, {team_size:g} FTE")
+    fig = plot_effort_distribution(
+        sim, title=f"{label.capitalize()}, {team_size:g} FTE", size=_VIEW_SIZE
+    )
     summary = (
         f"With {label} and a team of {team_size:g} FTE, the project takes "
         f"P50 {s.loc['P50', 'weeks']:.0f}, P80 {s.loc['P80', 'weeks']:.0f} and "

@@ -459,6 +459,7 @@ def plot_value_curve(
     *,
     assumptions: ValueAssumptions | None = None,
     title: str = "Monthly value by number of invitations",
+    size: tuple[float, float] = (6.4, 3.6),
 ) -> Figure:
     """Plot a :func:`value_curve` with the blanket e-mail and the workshop capacity.
 
@@ -474,7 +475,7 @@ def plot_value_curve(
         "random targeting": ("baseline", ":"),
         "perfect targeting": ("best", "--"),
     }
-    fig, ax = new_figure()
+    fig, ax = new_figure(width=size[0], height=size[1])
     for policy, part in curve.groupby("policy", sort=False):
         role, ls = styles[policy]
         ax.plot(part["invitations"], part["value"], ls=ls, color=ROLE_COLOURS[role], label=policy)
