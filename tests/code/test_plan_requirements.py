@@ -175,3 +175,24 @@ def test_plot_stakeholder_map_returns_a_figure(stakeholders) -> None:
     fig = plan.plot_stakeholder_map(stakeholders)
     assert isinstance(fig, Figure)
     assert {t.get_text() for t in fig.axes[0].texts} >= {s.name for s in stakeholders}
+
+
+@pytest.mark.parametrize(
+    "make_error",
+    [
+        lambda: plan.parse_kpis(
+            [{**KPI_RECORD, "baseline": "ten"}], stakeholders=plan.parse_stakeholders([STAKEHOLDER])
+        ),
+        lambda: plan.parse_stakeholders([{**STAKEHOLDER, "influence": 9}]),
+        lambda: plan.parse_stakeholders([{k: v for k, v in STAKEHOLDER.items() if k != "why"}]),
+        lambda: plan.parse_stakeholders(["not a mapping"]),
+        lambda: plan.ValueAssumptions(margin=float("nan")),
+    ],
+)
+def test_every_error_names_where_field_value_and_gives_a_fix(make_error) -> None:
+    with pytest.raises(PlanError) as err:
+        make_error()
+    e = err.value
+    assert e.where and e.field and e.rule and e.fix
+    assert str(e).startswith(f"{e.where}: '{e.field}' (")
+    assert str(e).endswith(e.fix)

@@ -80,6 +80,7 @@ def number(
     fix: str = "",
 ) -> float:
     """Return ``value`` as a float after checking it is a finite number in [low, high]."""
+    fix = fix or f"Give '{field}' a plain number (no units or text) within the stated range."
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise PlanError(where, field, value, "must be a finite number", fix)
     if low is not None and value < low:

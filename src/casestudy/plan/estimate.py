@@ -158,6 +158,17 @@ def parse_tasks(
 ) -> tuple[Task, ...]:
     """Validate task records (dicts shaped like tasks.yaml) into :class:`Task` objects.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per task, with the fields of :class:`Task`.
+    roles : sequence of str, default=ROLES
+        The role ids tasks may use.
+
+    Returns
+    -------
+    tuple of Task
+
     Raises
     ------
     PlanError
@@ -186,6 +197,15 @@ def parse_tasks(
 
 def load_tasks(path: str | Path | None = None) -> tuple[Task, ...]:
     """Load and validate tasks.yaml (default: the Bike Shop's task breakdown).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/tasks.yaml.
+
+    Returns
+    -------
+    tuple of Task
 
     Examples
     --------
@@ -219,6 +239,15 @@ def _factor(record: Mapping[str, Any]) -> Factor:
 def parse_factors(records: Sequence[Mapping[str, Any]]) -> tuple[Factor, ...]:
     """Validate complexity-factor records into :class:`Factor` objects.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per factor, with the fields of :class:`Factor`.
+
+    Returns
+    -------
+    tuple of Factor
+
     Examples
     --------
     >>> parse_factors([dict(id="big-data", label="Big data", multiplier=0.5,
@@ -235,6 +264,15 @@ def parse_factors(records: Sequence[Mapping[str, Any]]) -> tuple[Factor, ...]:
 def load_factors(path: str | Path | None = None) -> tuple[Factor, ...]:
     """Load and validate the complexity factors from factors.yaml.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/factors.yaml.
+
+    Returns
+    -------
+    tuple of Factor
+
     Examples
     --------
     >>> [f.id for f in load_factors() if f.doubling]
@@ -245,6 +283,15 @@ def load_factors(path: str | Path | None = None) -> tuple[Factor, ...]:
 
 def load_rule_of_thumb(path: str | Path | None = None) -> RuleOfThumb:
     """Load the rule-of-thumb settings from factors.yaml.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like factors.yaml (its ``rule_of_thumb`` mapping).
+
+    Returns
+    -------
+    RuleOfThumb
 
     Examples
     --------
@@ -272,6 +319,17 @@ def load_rule_of_thumb(path: str | Path | None = None) -> RuleOfThumb:
 def select_factors(factors: Iterable[Factor], ids: Iterable[str]) -> tuple[Factor, ...]:
     """Pick factors by id, in the order given; unknown ids raise with the known ones.
 
+    Parameters
+    ----------
+    factors : iterable of Factor
+        The factor table.
+    ids : iterable of str
+        The factors to switch on.
+
+    Returns
+    -------
+    tuple of Factor
+
     Examples
     --------
     >>> [f.multiplier for f in select_factors(load_factors(), ["big-data"])]
@@ -284,6 +342,14 @@ def select_factors(factors: Iterable[Factor], ids: Iterable[str]) -> tuple[Facto
 def assessed_factors(factors: Iterable[Factor]) -> tuple[Factor, ...]:
     """The factors assessed as present for the Bike Shop (``bike_shop: true``).
 
+    Parameters
+    ----------
+    factors : iterable of Factor
+
+    Returns
+    -------
+    tuple of Factor
+
     Examples
     --------
     >>> [f.id for f in assessed_factors(load_factors())]
@@ -294,6 +360,16 @@ def assessed_factors(factors: Iterable[Factor]) -> tuple[Factor, ...]:
 
 def task_multipliers(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> np.ndarray:
     """Each task's effort multiplier: the product of the factors applying to its group.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+        The factors switched on.
+
+    Returns
+    -------
+    ndarray of shape (n_tasks,)
 
     Examples
     --------
@@ -377,6 +453,19 @@ def sample_effort(
     ``correlation`` and its own luck otherwise, so any two tasks have rank correlation
     ``correlation``.
 
+    Parameters
+    ----------
+    tasks : sequence of Task
+    n_runs : int, default=100_000
+    seed : int, default=0
+    method : {"pert", "triangular"}, default="pert"
+    correlation : float in [0, 1], default=0.0
+
+    Returns
+    -------
+    ndarray of shape (n_runs, n_tasks)
+        Person-days, before any complexity factor.
+
     Examples
     --------
     >>> draws = sample_effort(load_tasks(), n_runs=1000, seed=1)
@@ -416,6 +505,18 @@ def expected_effort(
 
     The PERT mean is ``(min + 4 likely + max) / 6``; the triangular mean is
     ``(min + likely + max) / 3``.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+    method : {"pert", "triangular"}, default="pert"
+
+    Returns
+    -------
+    DataFrame
+        One row per task: ``id``, ``name``, ``phase``, ``group``, ``role``,
+        ``multiplier`` and ``effort_days``.
 
     Examples
     --------
@@ -588,6 +689,18 @@ def summarise(
 ) -> pd.DataFrame:
     """Percentiles of effort (person-days), calendar time (weeks) and, with day rates, cost.
 
+    Parameters
+    ----------
+    sim : Simulation
+    day_rates : mapping of role id to £ per day, optional
+        Adds a ``cost`` column.
+    percentiles : sequence of float, default=(50, 80, 95)
+
+    Returns
+    -------
+    DataFrame
+        Rows ``P50``, ``P80``, ``P95``; columns ``effort_days``, ``weeks`` (and ``cost``).
+
     Examples
     --------
     >>> team = dict.fromkeys(("data-engineer", "data-scientist", "ml-engineer",
@@ -618,6 +731,13 @@ def rule_of_thumb(
     Double the single-person estimate for a first project, then double again (the factor's
     multiplier) for each *doubling* factor switched on (complex data, big data, complex
     compute platform). Other factors are "to weigh" and are not in the rule.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+        The factors switched on; only the doubling ones count.
+    rule : RuleOfThumb, default=RuleOfThumb()
 
     Returns
     -------
@@ -651,6 +771,20 @@ def compare_with_rule_of_thumb(
     rule: RuleOfThumb = RuleOfThumb(),
 ) -> pd.DataFrame:
     """Set the simulation's P50/P80/P95 effort beside the sum of estimates and the rule.
+
+    Parameters
+    ----------
+    sim : Simulation
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+        Should be the factors the simulation used.
+    rule : RuleOfThumb, default=RuleOfThumb()
+
+    Returns
+    -------
+    DataFrame
+        Columns ``method`` and ``effort_days``: the sum of the most-likely estimates, the
+        rule of thumb, and the simulation's P50, P80 and P95.
 
     Examples
     --------
@@ -691,6 +825,10 @@ def plot_effort_distribution(
     size : (float, float), default=(6.4, 3.6)
         Width and height in inches (explorer views use a smaller figure).
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> team = dict.fromkeys(("data-engineer", "data-scientist", "ml-engineer",
@@ -723,6 +861,16 @@ def plot_effort_distribution(
 
 def phase_table(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> pd.DataFrame:
     """Expected effort by phase (rows, in lifecycle order) and role (columns).
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+
+    Returns
+    -------
+    DataFrame
+        Expected person-days; phases as rows (labels such as "Sprint 0"), roles as columns.
 
     Examples
     --------

@@ -64,6 +64,19 @@ def _money(x: float) -> str:
 def value_view(auc: float, offer_cost: float) -> View:
     """The value of the Bike Shop's targeting policy for a model of ROC AUC ``auc``.
 
+    Parameters
+    ----------
+    auc : float in [0.5, 1)
+        The model's ROC AUC.
+    offer_cost : float
+        Cost of one invitation (£); the other assumptions are the Bike Shop's.
+
+    Returns
+    -------
+    casestudy.explorable.View
+        The value curve, a summary with the numbers at the workshops' capacity, and a
+        table of the policies.
+
     Examples
     --------
     >>> v = value_view(0.8, 12)
@@ -120,6 +133,19 @@ def value_explorer() -> Explorer:
 
 def estimate_view(scenario: str, team_size: float) -> View:
     """Calendar weeks of the Bike Shop project for a factor scenario and a team size.
+
+    Parameters
+    ----------
+    scenario : str
+        A key of :data:`SCENARIOS`.
+    team_size : float
+        Full-time equivalents shared between the roles by :func:`design_team`.
+
+    Returns
+    -------
+    casestudy.explorable.View
+        The calendar-week histogram and a summary of P50/P80/P95; a message view when
+        the team is too small to staff every role.
 
     Examples
     --------

@@ -120,6 +120,15 @@ def _brief(path: Path) -> ProposalBrief:
 def load_project(directory: str | Path | None = None) -> Project:
     """Load and cross-check every planning file in ``directory`` (default: the Bike Shop's).
 
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A folder holding the nine planning files; by default data/bike_shop/project.
+
+    Returns
+    -------
+    Project
+
     Raises
     ------
     PlanError
@@ -177,6 +186,23 @@ def plan_project(
     """Run the numbers: team, Monte Carlo estimate, rule of thumb, value and top risks.
 
     Options default to proposal.yaml and the factors assessed for the project.
+
+    Parameters
+    ----------
+    project : Project
+    factors : tuple of Factor, optional
+        By default the factors assessed for the project (``bike_shop: true``).
+    team_size : float, optional
+        By default proposal.yaml's ``team_size``.
+    n_runs, seed : int, optional
+        By default proposal.yaml's ``estimate`` settings.
+    n_risks : int, default=3
+
+    Returns
+    -------
+    ProjectPlan
+        The team, the simulation and its summary (effort, weeks, cost), the
+        rule-of-thumb comparison, the policies at capacity and the top risks.
 
     Examples
     --------
@@ -309,6 +335,17 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     """The one-page proposal as Markdown: hypothesis, scope, value, estimate, team, risks.
 
     Display it in a notebook with ``IPython.display.Markdown(write_proposal(project))``.
+
+    Parameters
+    ----------
+    project : Project
+    plan : ProjectPlan, optional
+        By default :func:`plan_project` with proposal.yaml's settings (100,000 runs).
+
+    Returns
+    -------
+    str
+        Markdown.
 
     Examples
     --------

@@ -131,6 +131,15 @@ def _score(record: Mapping[str, Any], field: str, where: str) -> int:
 def parse_stakeholders(records: Sequence[Mapping[str, Any]]) -> tuple[Stakeholder, ...]:
     """Validate stakeholder records (dicts shaped like stakeholders.yaml) into dataclasses.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per stakeholder, with the fields of :class:`Stakeholder`.
+
+    Returns
+    -------
+    tuple of Stakeholder
+
     Raises
     ------
     PlanError
@@ -191,6 +200,17 @@ def parse_requirements(
 ) -> tuple[Requirement, ...]:
     """Validate requirement records into dataclasses; owners must be known stakeholders.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per requirement, with the fields of :class:`Requirement`.
+    stakeholders : iterable of Stakeholder
+        The known owners.
+
+    Returns
+    -------
+    tuple of Requirement
+
     Examples
     --------
     >>> md = Stakeholder("md", "MD", "Owner", "Growth", "Margin", 5, 4, ())
@@ -237,6 +257,17 @@ def parse_kpis(
 ) -> tuple[KPI, ...]:
     """Validate KPI records into dataclasses; levers from :data:`LEVERS`, owners known.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per KPI, with the fields of :class:`KPI`.
+    stakeholders : iterable of Stakeholder
+        The known owners.
+
+    Returns
+    -------
+    tuple of KPI
+
     Examples
     --------
     >>> md = Stakeholder("md", "MD", "Owner", "Growth", "Margin", 5, 4, ())
@@ -272,6 +303,15 @@ def parse_kpis(
 def load_stakeholders(path: str | Path | None = None) -> tuple[Stakeholder, ...]:
     """Load and validate stakeholders.yaml (default: the shipped Bike Shop file).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/stakeholders.yaml.
+
+    Returns
+    -------
+    tuple of Stakeholder
+
     Examples
     --------
     >>> [s.id for s in load_stakeholders()][:3]
@@ -286,6 +326,17 @@ def load_requirements(
     stakeholders: Iterable[Stakeholder] | None = None,
 ) -> tuple[Requirement, ...]:
     """Load and validate requirements.yaml, checking owners against the stakeholders.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like requirements.yaml.
+    stakeholders : iterable of Stakeholder, optional
+        The known owners; by default the shipped stakeholders.
+
+    Returns
+    -------
+    tuple of Requirement
 
     Examples
     --------
@@ -304,6 +355,17 @@ def load_kpis(
 ) -> tuple[KPI, ...]:
     """Load and validate kpis.yaml, checking owners against the stakeholders.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like kpis.yaml.
+    stakeholders : iterable of Stakeholder, optional
+        The known owners; by default the shipped stakeholders.
+
+    Returns
+    -------
+    tuple of KPI
+
     Examples
     --------
     >>> [k.lever for k in load_kpis()] == list(LEVERS)
@@ -315,6 +377,15 @@ def load_kpis(
 
 def to_frame(items: Iterable[Any]) -> pd.DataFrame:
     """Turn a register (any sequence of the planning dataclasses) into a DataFrame.
+
+    Parameters
+    ----------
+    items : iterable of dataclass instances
+
+    Returns
+    -------
+    DataFrame
+        One row per item, one column per field.
 
     Examples
     --------
@@ -336,6 +407,17 @@ def stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) -> pd
     Scores of ``high`` or more count as high: high influence and interest means *manage
     closely*, high influence only *keep satisfied*, high interest only *keep informed*,
     neither *monitor*.
+
+    Parameters
+    ----------
+    stakeholders : iterable of Stakeholder
+    high : int, default=4
+        The score from which influence or interest counts as high.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id``, ``name``, ``influence``, ``interest``, ``approach`` and ``wants``.
 
     Examples
     --------
@@ -360,6 +442,15 @@ def stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) -> pd
 def requirements_matrix(requirements: Iterable[Requirement]) -> pd.DataFrame:
     """Count requirements by kind (rows) and MoSCoW priority (columns).
 
+    Parameters
+    ----------
+    requirements : iterable of Requirement
+
+    Returns
+    -------
+    DataFrame
+        Counts with the kinds of :data:`KINDS` as rows and :data:`PRIORITIES` as columns.
+
     Examples
     --------
     >>> int(requirements_matrix(load_requirements()).loc["functional", "must"])
@@ -372,6 +463,16 @@ def requirements_matrix(requirements: Iterable[Requirement]) -> pd.DataFrame:
 
 def plot_stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) -> Figure:
     """Draw the influence-interest map with each stakeholder labelled.
+
+    Parameters
+    ----------
+    stakeholders : iterable of Stakeholder
+    high : int, default=4
+        Where the quadrant lines fall.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------

@@ -119,6 +119,18 @@ def parse_risks(
 ) -> tuple[Risk, ...]:
     """Validate risk records into :class:`Risk` objects; owners must be known ids.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per risk, with the fields of :class:`Risk` (``residual_impact``
+        optional).
+    owners : iterable of str
+        The ids allowed as owners (stakeholders and roles).
+
+    Returns
+    -------
+    tuple of Risk
+
     Examples
     --------
     >>> rec = dict(id="R1", title="Late data", owner="md", likelihood=1.5, impact=6000,
@@ -144,6 +156,17 @@ def load_risks(
 ) -> tuple[Risk, ...]:
     """Load and validate risks.yaml; owners default to the Bike Shop's stakeholders and roles.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/risks.yaml.
+    owners : iterable of str, optional
+        Allowed owners; by default the shipped stakeholder and role ids.
+
+    Returns
+    -------
+    tuple of Risk
+
     Examples
     --------
     >>> len(load_risks())
@@ -160,6 +183,15 @@ def load_risks(
 def risk_register(risks: Iterable[Risk]) -> pd.DataFrame:
     """The register as a table with exposure before and after mitigation, largest first.
 
+    Parameters
+    ----------
+    risks : iterable of Risk
+
+    Returns
+    -------
+    DataFrame
+        The fields of :class:`Risk` plus ``exposure`` and ``residual_exposure``.
+
     Examples
     --------
     >>> risk_register(load_risks())["id"].iloc[0]
@@ -174,6 +206,16 @@ def risk_register(risks: Iterable[Risk]) -> pd.DataFrame:
 def top_risks(risks: Iterable[Risk], n: int = 3) -> pd.DataFrame:
     """The ``n`` risks with the largest exposure before mitigation.
 
+    Parameters
+    ----------
+    risks : iterable of Risk
+    n : int, default=3
+
+    Returns
+    -------
+    DataFrame
+        The first ``n`` rows of :func:`risk_register`.
+
     Examples
     --------
     >>> top_risks(load_risks(), 3)["id"].tolist()
@@ -185,6 +227,10 @@ def top_risks(risks: Iterable[Risk], n: int = 3) -> pd.DataFrame:
 
 def risk_burndown(risks: Iterable[Risk]) -> pd.DataFrame:
     """Exposure of each risk at the start and at the end of every phase (tidy).
+
+    Parameters
+    ----------
+    risks : iterable of Risk
 
     Returns
     -------
@@ -223,6 +269,16 @@ def risk_burndown(risks: Iterable[Risk]) -> pd.DataFrame:
 
 def plot_risk_burndown(burndown: pd.DataFrame, *, title: str = "Risk exposure burn-down") -> Figure:
     """Stacked exposure of every risk at the start and the end of each phase.
+
+    Parameters
+    ----------
+    burndown : DataFrame
+        From :func:`risk_burndown`.
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------

@@ -53,6 +53,15 @@ class Role:
 def parse_roles(records: Sequence[Mapping[str, Any]]) -> tuple[Role, ...]:
     """Validate role records (shaped like roles.yaml) into :class:`Role` objects.
 
+    Parameters
+    ----------
+    records : sequence of dict
+        One dict per role, with the fields of :class:`Role`.
+
+    Returns
+    -------
+    tuple of Role
+
     Examples
     --------
     >>> parse_roles([dict(id="wizard", name="Wizard", does="Magic", day_rate=900)])
@@ -86,6 +95,15 @@ def parse_roles(records: Sequence[Mapping[str, Any]]) -> tuple[Role, ...]:
 def load_roles(path: str | Path | None = None) -> tuple[Role, ...]:
     """Load and validate roles.yaml (default: the Bike Shop's roles and day rates).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/roles.yaml.
+
+    Returns
+    -------
+    tuple of Role
+
     Examples
     --------
     >>> day_rates(load_roles())["data-scientist"]
@@ -97,6 +115,14 @@ def load_roles(path: str | Path | None = None) -> tuple[Role, ...]:
 def day_rates(roles: Iterable[Role]) -> dict[str, float]:
     """Map role id to day rate.
 
+    Parameters
+    ----------
+    roles : iterable of Role
+
+    Returns
+    -------
+    dict of str to float
+
     Examples
     --------
     >>> day_rates([Role("ux-designer", "UX", "Design", 500.0)])
@@ -107,6 +133,16 @@ def day_rates(roles: Iterable[Role]) -> dict[str, float]:
 
 def effort_by_role(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> pd.Series:
     """Expected person-days of each role (all roles, in :data:`ROLES` order).
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+
+    Returns
+    -------
+    Series
+        Expected person-days indexed by role id.
 
     Examples
     --------
@@ -120,6 +156,16 @@ def effort_by_role(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> pd.
 
 def challenge_profile(tasks: Sequence[Task], factors: Iterable[Factor] = ()) -> pd.Series:
     """Share of the expected effort in each task group: the project's challenge profile.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    factors : iterable of Factor, default=()
+
+    Returns
+    -------
+    Series
+        Shares (summing to 1) indexed by the task groups of :data:`GROUPS`.
 
     Examples
     --------
@@ -138,6 +184,16 @@ def challenge_labels(profile: pd.Series, *, threshold: float = 0.3) -> list[str]
 
     Data and modelling-plus-evaluation count as heavy when their share reaches
     ``threshold``; engineering when it reaches ``threshold`` too.
+
+    Parameters
+    ----------
+    profile : Series
+        From :func:`challenge_profile`.
+    threshold : float, default=0.3
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
@@ -239,6 +295,15 @@ def design_team(
 def team_fte(team: pd.DataFrame) -> dict[str, float]:
     """The team as a mapping of role id to FTE, as :func:`simulate_project` expects.
 
+    Parameters
+    ----------
+    team : DataFrame
+        From :func:`design_team` (columns ``role`` and ``fte``).
+
+    Returns
+    -------
+    dict of str to float
+
     Examples
     --------
     >>> import pandas as pd
@@ -250,6 +315,17 @@ def team_fte(team: pd.DataFrame) -> dict[str, float]:
 
 def team_cost(team: pd.DataFrame, *, weeks: float) -> float:
     """Cost of keeping the team for ``weeks`` working weeks (£; FTE x 5 days x day rate).
+
+    Parameters
+    ----------
+    team : DataFrame
+        Columns ``fte`` and ``day_rate``.
+    weeks : float
+        Working weeks the whole team is kept.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -263,6 +339,15 @@ def team_cost(team: pd.DataFrame, *, weeks: float) -> float:
 
 def plot_team(team: pd.DataFrame) -> Figure:
     """Bar chart of FTE by role, with each role's share of the expected effort.
+
+    Parameters
+    ----------
+    team : DataFrame
+        From :func:`design_team`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------

@@ -95,6 +95,15 @@ class ValueAssumptions:
 def load_value_assumptions(path: str | Path | None = None) -> ValueAssumptions:
     """Load value.yaml (default: the Bike Shop's) into :class:`ValueAssumptions`.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like data/bike_shop/project/value.yaml.
+
+    Returns
+    -------
+    ValueAssumptions
+
     Examples
     --------
     >>> load_value_assumptions() == ValueAssumptions()
@@ -224,6 +233,19 @@ def compare_policies(
     left). The blanket e-mail goes to every active customer at ``blanket_cost`` each and
     keeps ``blanket_success_rate`` of the lapsers.
 
+    Parameters
+    ----------
+    precision : float in [0, 1]
+        The model's precision at ``invitations``.
+    invitations : int
+        Customers invited a month by the model, random and perfect targeting.
+    assumptions : ValueAssumptions, default=the Bike Shop's
+
+    Returns
+    -------
+    DataFrame
+        One row per policy with the fields of :class:`PolicyValue`.
+
     Examples
     --------
     >>> t = compare_policies(0.6, 400).set_index("policy")["value"]
@@ -287,6 +309,23 @@ def precision_recall_at_k(
     that selects ``k`` customers in expectation (exact, deterministic, fast);
     ``method="simulated"`` draws one seeded population of scores and counts the top ``k``.
 
+    Parameters
+    ----------
+    auc : float in [0.5, 1)
+        The model's ROC AUC.
+    invitations : int
+        How many of the highest-scored customers are invited (``k``).
+    assumptions : ValueAssumptions, default=the Bike Shop's
+        Gives the number of active customers and the base rate.
+    method : {"expected", "simulated"}, default="expected"
+    seed : int, default=0
+        Used by ``method="simulated"`` only.
+
+    Returns
+    -------
+    (float, float)
+        Precision and recall at ``k``.
+
     Raises
     ------
     PlanError
@@ -344,8 +383,18 @@ def value_curve(
 ) -> pd.DataFrame:
     """Monthly value against the number of invitations, for the model, random and perfect.
 
-    Returns a tidy DataFrame with columns ``policy``, ``invitations``, ``precision``,
-    ``recall``, ``kept`` and ``value``; invitations run over ``points`` values from 1 to N.
+    Parameters
+    ----------
+    auc : float in [0.5, 1)
+    assumptions : ValueAssumptions, default=the Bike Shop's
+    points : int, default=40
+        Number of invitation levels from 1 to N (keep it small in explorer views).
+
+    Returns
+    -------
+    DataFrame
+        Tidy: columns ``policy``, ``invitations``, ``precision``, ``recall``, ``kept`` and
+        ``value``.
 
     Examples
     --------
@@ -385,6 +434,17 @@ def value_vs_auc(
 ) -> pd.DataFrame:
     """Monthly value of the model's policy for each AUC and number of invitations.
 
+    Parameters
+    ----------
+    aucs : sequence of float, default=0.60 to 0.90 in steps of 0.05
+    invitations : sequence of int, default=(400,)
+    assumptions : ValueAssumptions, default=the Bike Shop's
+
+    Returns
+    -------
+    DataFrame
+        Columns ``auc``, ``invitations``, ``precision``, ``recall``, ``kept`` and ``value``.
+
     Examples
     --------
     >>> t = value_vs_auc((0.7, 0.8), invitations=(400,))
@@ -419,6 +479,17 @@ def plot_value_vs_auc(
 ) -> Figure:
     """Plot monthly value against AUC (one line per number of invitations), with the
     blanket e-mail and no action for comparison.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`value_vs_auc`.
+    assumptions : ValueAssumptions, default=the Bike Shop's
+        For the blanket e-mail line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -462,6 +533,20 @@ def plot_value_curve(
     size: tuple[float, float] = (6.4, 3.6),
 ) -> Figure:
     """Plot a :func:`value_curve` with the blanket e-mail and the workshop capacity.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        From :func:`value_curve`.
+    assumptions : ValueAssumptions, default=the Bike Shop's
+        For the blanket e-mail and capacity lines.
+    title : str
+    size : (float, float), default=(6.4, 3.6)
+        Width and height in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
