@@ -71,21 +71,32 @@ class PairedComparison:
 
 # --- the weighted metrics -------------------------------------------------------------
 
-def _grouped(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order of customers by descending score and the start of each distinct score."""
+@dataclass(frozen=True)
+class _Ranked:
+    """One model's customers sorted by descending score, with its distinct-score blocks."""
+
+    rank: np.ndarray     # position of each customer in the sorted order
+    y: np.ndarray        # labels in the sorted order
+    starts: np.ndarray   # first position of each distinct score
+    tied: bool           # any two customers share a score
+
+
+def _ranked(y: np.ndarray, scores: np.ndarray) -> _Ranked:
     order = np.argsort(-scores, kind="stable")
     s = scores[order]
     starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-    return order, starts
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return _Ranked(rank, y[order].astype(float), starts, starts.size < s.size)
 
 
-def _class_counts(weights: np.ndarray, y: np.ndarray, order: np.ndarray, starts: np.ndarray,
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _class_counts(counts: np.ndarray, r: _Ranked) -> tuple[np.ndarray, np.ndarray]:
     """Weighted positives and negatives at each distinct score (descending), per resample."""
-    w = weights[:, order]
-    pos = np.add.reduceat(w * y[order], starts, axis=1)
-    neg = np.add.reduceat(w * (1 - y[order]), starts, axis=1)
-    return pos, neg
+    pos = counts * r.y
+    if not r.tied:
+        return pos, counts - pos
+    pos_blocks = np.add.reduceat(pos, r.starts, axis=1)
+    return pos_blocks, np.add.reduceat(counts, r.starts, axis=1) - pos_blocks
 
 
 def _auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
@@ -107,41 +118,39 @@ _KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
-def _weighted_metric(metric: str, y: np.ndarray, scores: np.ndarray,
-                     weights: np.ndarray) -> np.ndarray:
-    order, starts = _grouped(scores)
-    return _KERNELS[metric](*_class_counts(weights, y, order, starts))
+def _full_sample(metric: str, y: np.ndarray, scores: np.ndarray) -> float:
+    return float(_KERNELS[metric](*_class_counts(np.ones((1, y.size)), _ranked(y, scores)))[0])
 
 
 # --- the resampling ---------------------------------------------------------------------
 
-def _resample_counts(y: np.ndarray, n_resamples: int, rng: np.random.Generator,
-                     stratify: bool) -> np.ndarray:
-    """Counts matrix (n_resamples x n): how often each customer is drawn in each resample."""
-    n = y.size
-    strata = [np.flatnonzero(y == c) for c in (0, 1)] if stratify else [np.arange(n)]
-    counts = np.zeros((n_resamples, n))
-    rows = np.arange(n_resamples)[:, None] * n
-    for members in strata:
-        if members.size:
-            draws = members[rng.integers(0, members.size, size=(n_resamples, members.size))]
-            counts += np.bincount((rows + draws).ravel(), minlength=n_resamples * n).reshape(
-                n_resamples, n)
-    return counts
+def _draws(y: np.ndarray, n_resamples: int, rng: np.random.Generator,
+           stratify: bool) -> np.ndarray:
+    """Indices drawn with replacement (n_resamples x n), within each class if stratified."""
+    strata = [np.flatnonzero(y == c) for c in (0, 1)] if stratify else [np.arange(y.size)]
+    parts = [m[rng.integers(0, m.size, size=(n_resamples, m.size))] for m in strata if m.size]
+    return np.concatenate(parts, axis=1)
+
+
+def _counts(draws: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """How often each customer (in a model's sorted order) was drawn, per resample."""
+    size, n = draws.shape
+    flat = (np.arange(size)[:, None] * n + rank[draws]).ravel()
+    return np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
 
 
 def _bootstrap(metric: str, y: np.ndarray, score_list: list[np.ndarray], *, n_resamples: int,
                random_state: int, stratify: bool) -> np.ndarray:
     """Metric of each score array on the same resamples: array (n_scores, n_resamples)."""
     rng = np.random.default_rng(random_state)
-    grouped = [_grouped(s) for s in score_list]
+    ranked = [_ranked(y, s) for s in score_list]
     out = np.empty((len(score_list), n_resamples))
     for start in range(0, n_resamples, _CHUNK):
         size = min(_CHUNK, n_resamples - start)
-        counts = _resample_counts(y, size, rng, stratify)
-        for i, (order, starts) in enumerate(grouped):
-            out[i, start:start + size] = _KERNELS[metric](
-                *_class_counts(counts, y, order, starts))
+        draws = _draws(y, size, rng, stratify)
+        for i, r in enumerate(ranked):
+            out[i, start:start + size] = _KERNELS[metric](*_class_counts(_counts(draws, r.rank),
+                                                                         r))
     return out
 
 
@@ -179,7 +188,7 @@ def metric_ci(
     where = f"{metric}_score_ci" if metric in _METRICS else "metric_ci"
     _check_bootstrap_options(where, metric, n_resamples, level, random_state)
     y, s = check_labels_scores(y_true, y_score, where=where, probability=False)
-    value = _weighted_metric(metric, y, s, np.ones((1, y.size)))[0]
+    value = _full_sample(metric, y, s)
     replicates = _bootstrap(metric, y, [s], n_resamples=int(n_resamples),
                             random_state=int(random_state), stratify=stratify)
     _undefined(metric, y, replicates)
@@ -195,8 +204,7 @@ def paired_difference(
     _check_bootstrap_options(where, metric, n_resamples, level, random_state)
     y, a, b = check_labels_scores(y_true, score_a, score_b, where=where,
                                   names=("score_a", "score_b"), probability=False)
-    ones = np.ones((1, y.size))
-    va, vb = (_weighted_metric(metric, y, s, ones)[0] for s in (a, b))
+    va, vb = _full_sample(metric, y, a), _full_sample(metric, y, b)
     reps = _bootstrap(metric, y, [a, b], n_resamples=int(n_resamples),
                       random_state=int(random_state), stratify=stratify)
     _undefined(metric, y, reps)
