@@ -54,6 +54,7 @@ def _static_control(control: Control) -> widgets.Widget:
         "options": options,
         "index": control.default_index,
         "description": control.label,
+        "tooltip": control.label,  # otherwise the label's title reads "null"
         "style": _LABEL_STYLE,
     }
     if isinstance(control, Slider):
@@ -112,6 +113,7 @@ def _live_control(control: Control) -> widgets.Widget:
         "step": step,
         "value": control.values[control.default_index],
         "description": control.label,
+        "tooltip": control.label,
         "style": _LABEL_STYLE,
         "continuous_update": False,
         "layout": widgets.Layout(width=_CONTROL_WIDTH),

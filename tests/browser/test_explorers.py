@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from casestudy.explorable import Explorer, Slider, load_all, registry
+from casestudy.explorable import Explorer, Slider, get
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -77,11 +77,21 @@ def _press_and_check(page: Any, box: Any, explorer: Explorer, control: Slider, k
     assert _normalise(text) == _normalise(explorer.summary_at(**expected))
 
 
+def _check_accessible(box: Any) -> None:
+    """Every control has a visible label; every visible figure has alt text."""
+    controls = box.locator(".cs-control")
+    for i in range(controls.count()):
+        label = controls.nth(i).locator("label.widget-label").first.inner_text()
+        assert label.strip(), "every explorer control needs a visible label"
+    figures = box.locator("img.cs-figure:visible")
+    for i in range(figures.count()):
+        assert (figures.nth(i).get_attribute("alt") or "").strip(), "figure without alt text"
+
+
 def _check_explorer(page: Any, box: Any) -> None:
     name = _explorer_name(box)
-    factories = registry()
-    assert name in factories, f"explorer {name!r} on the page is not in the package registry"
-    explorer = factories[name]()
+    explorer = get(name)  # from the package registry; fails if the name is unknown
+    _check_accessible(box)
     params, text = _visible_summary(box)
     assert _normalise(text) == _normalise(explorer.summary_at(**params))
     for control in explorer.controls:
@@ -97,7 +107,6 @@ def test_explorers_respond_without_kernel_or_network(
     explorer_page: str, recorded_page: Any
 ) -> None:
     """``explorer_page`` runs over every built page with an explorer (see conftest.py)."""
-    load_all()
     recorded_page.goto(explorer_page)
     page = recorded_page.page
     boxes = page.locator(".cs-explorer")
