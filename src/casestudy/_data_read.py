@@ -13,6 +13,7 @@ import io
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -88,9 +89,12 @@ def read_text(folder: Path, table: Table) -> str:
 def parse(text: str, table: Table) -> pd.DataFrame:
     """Parse CSV text with every column as text; blanks become missing values."""
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise fail(table, f"is not valid CSV ({err})") from err
+    if not isinstance(df.index, pd.RangeIndex):  # pandas moves surplus fields to the index
+        raise fail(table, "is not valid CSV (some rows have more fields than the header)")
+    return df
 
 
 def check_columns(df: pd.DataFrame, table: Table) -> None:
@@ -108,11 +112,22 @@ def check_columns(df: pd.DataFrame, table: Table) -> None:
         )
 
 
+def show(value: object) -> str:
+    """A value as it would be typed in Python (numpy scalars as plain numbers).
+
+    Examples
+    --------
+    >>> show(np.int64(5)), show("x")
+    ('5', "'x'")
+    """
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def example_rows(bad: pd.Series, values: pd.Series) -> tuple[tuple[int, ...], str]:
     """Line numbers (header = line 1) and a short text of the first failing values."""
     idx = list(bad[bad].index[:_MAX_EXAMPLES])
     rows = tuple(int(i) + 2 for i in idx)
-    text = ", ".join(f"{r} ({values.loc[i]!r})" for r, i in zip(rows, idx, strict=True))
+    text = ", ".join(f"{r} ({show(values.loc[i])})" for r, i in zip(rows, idx, strict=True))
     return rows, text
 
 
@@ -163,16 +178,17 @@ def contract_error(
     """Translate pandera's collected failures into one DataValidationError (the first)."""
     cases = err.failure_cases
     first = cases.iloc[0]
-    column = first["column"] if isinstance(first["column"], str) else ", ".join(table.key)
-    same = cases[(cases["column"] == first["column"]) & (cases["check"] == first["check"])]
+    col = cases["column"].fillna("").astype(str)
+    same = cases[(col == col.iloc[0]) & (cases["check"] == first["check"])]
     idx = [int(i) for i in same["index"].dropna()[:_MAX_EXAMPLES]]
     rows = tuple(i + 2 for i in idx)
-    key = [column] if column in df.columns else list(table.key)
-    text = ", ".join(
-        f"{i + 2} ({tuple(df.loc[i, key]) if len(key) > 1 else df.loc[i, key[0]]!r})" for i in idx
-    )
-    check = str(first["check"]).replace("multiple_fields_uniqueness", "unique primary key")
-    check = check.replace("field_uniqueness", "unique primary key")
+    check = str(first["check"])
+    if "uniqueness" in check:
+        key, check = list(table.key), "unique primary key"
+    else:
+        key = [col.iloc[0]] if col.iloc[0] in df.columns else list(table.key)
+    column = ", ".join(key)
+    text = ", ".join(f"{i + 2} ({', '.join(show(df.loc[i, k]) for k in key)})" for i in idx)
     return fail(
         table,
         f"fails the check '{check}' in {len(same)} row(s)",
