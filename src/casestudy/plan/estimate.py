@@ -109,28 +109,14 @@ class RuleOfThumb:
     much_bigger_above_days: float = 20.0
 
 
-def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
-    where = f"Task {record.get('name', record.get('id', '?'))!r}"
-    require(
-        record,
-        ("id", "name", "phase", "group", "role", "min", "likely", "max"),
-        where=where,
-        source="tasks.yaml",
-    )
-    choice(record["phase"], PHASES, where=where, field="phase")
-    choice(record["group"], GROUPS, where=where, field="group")
-    choice(
-        record["role"],
-        roles,
-        where=where,
-        field="role",
-        fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).",
-    )
+_TASK_FIELDS = ("id", "name", "phase", "group", "role", "min", "likely", "max")
+_ROLE_FIX = "Use a role id from roles.yaml (see casestudy.plan.ROLES)."
+
+
+def _three_point(record: Mapping[str, Any], where: str) -> tuple[float, float, float]:
+    fix = "Durations are person-days, zero or more."
     lo, mid, hi = (
-        number(
-            record[f], where=where, field=f, low=0.0, fix="Durations are person-days, zero or more."
-        )
-        for f in ("min", "likely", "max")
+        number(record[f], where=where, field=f, low=0.0, fix=fix) for f in ("min", "likely", "max")
     )
     fix = "Order the three-point estimate so that min <= likely <= max."
     if lo > hi:
@@ -139,16 +125,18 @@ def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
     if not lo <= mid <= hi:
         rule = f"must lie between 'min' ({record['min']}) and 'max' ({record['max']})"
         raise PlanError(where, "likely", record["likely"], rule, fix)
-    return Task(
-        str(record["id"]),
-        record["name"],
-        record["phase"],
-        record["group"],
-        record["role"],
-        lo,
-        mid,
-        hi,
-    )
+    return lo, mid, hi
+
+
+def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
+    where = f"Task {record.get('name', record.get('id', '?'))!r}"
+    require(record, _TASK_FIELDS, where=where, source="tasks.yaml")
+    choice(record["phase"], PHASES, where=where, field="phase")
+    choice(record["group"], GROUPS, where=where, field="group")
+    choice(record["role"], roles, where=where, field="role", fix=_ROLE_FIX)
+    lo, mid, hi = _three_point(record, where)
+    text = {f: str(record[f]) for f in _TASK_FIELDS[:5]}
+    return Task(**text, min=lo, likely=mid, max=hi)
 
 
 def parse_tasks(
@@ -538,41 +526,26 @@ def expected_effort(
     return frame
 
 
-def _check_team(team: Mapping[str, float], tasks: Sequence[Task]) -> np.ndarray:
+def _check_team_entries(team: Mapping[str, float]) -> None:
     if not isinstance(team, Mapping):
-        raise PlanError(
-            "Team",
-            "team",
-            team,
-            "must map role ids to FTE",
-            "Pass e.g. {'data-scientist': 1.0, 'data-engineer': 0.5, ...}.",
-        )
+        example = "Pass e.g. {'data-scientist': 1.0, 'data-engineer': 0.5, ...}."
+        raise PlanError("Team", "team", team, "must map role ids to FTE", example)
     for role, fte in team.items():
-        choice(
-            role,
-            ROLES,
-            where="Team",
-            field="role",
-            fix="Use a role id from roles.yaml (see casestudy.plan.ROLES).",
-        )
-        number(
-            fte,
-            where=f"Team role {role!r}",
-            field="fte",
-            low=0.0,
-            fix="Give a full-time equivalent of zero or more (0.5 = half time).",
-        )
+        choice(role, ROLES, where="Team", field="role", fix=_ROLE_FIX)
+        fix = "Give a full-time equivalent of zero or more (0.5 = half time)."
+        number(fte, where=f"Team role {role!r}", field="fte", low=0.0, fix=fix)
+
+
+def _check_team(team: Mapping[str, float], tasks: Sequence[Task]) -> np.ndarray:
+    """The team's FTE in ROLES order, after checking every role with tasks has some."""
+    _check_team_entries(team)
     fte = np.array([float(team.get(r, 0.0)) for r in ROLES])
     for role, n in zip(ROLES, fte, strict=True):
         needing = [t.id for t in tasks if t.role == role]
         if needing and n <= 0:
-            raise PlanError(
-                "Team",
-                role,
-                float(n),
-                f"is zero, but tasks {needing} need it",
-                f"Give '{role}' some capacity (e.g. 0.25) or reassign the tasks.",
-            )
+            rule = f"is zero, but tasks {needing} need it"
+            fix = f"Give '{role}' some capacity (e.g. 0.25) or reassign the tasks."
+            raise PlanError("Team", role, float(n), rule, fix)
     return fte
 
 
@@ -612,6 +585,7 @@ class Simulation:
     n_runs: int
     seed: int
     method: str
+    correlation: float = 0.0
 
     @property
     def effort(self) -> np.ndarray:
@@ -678,6 +652,7 @@ def simulate_project(
         int(n_runs),
         seed,
         method,
+        float(correlation),
     )
 
 

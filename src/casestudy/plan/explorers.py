@@ -184,7 +184,13 @@ def estimate_view(scenario: str, team_size: float) -> View:
         f"Histogram of calendar weeks over {_VIEW_RUNS:,} simulated projects, with the "
         "P50, P80 and P95 marked."
     )
-    return View(figure=fig, summary=summary, alt=alt)
+    table = pd.DataFrame({
+        "": list(s.index),
+        "working weeks": [f"{w:.0f}" for w in s["weeks"]],
+        "person-days": [f"{e:.0f}" for e in s["effort_days"]],
+        "cost": [_money(c) for c in s["cost"]],
+    })  # fmt: skip
+    return View(figure=fig, summary=summary, alt=alt, table=table)
 
 
 @register("estimate-factors")

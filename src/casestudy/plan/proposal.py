@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from casestudy.plan._checks import PROJECT_DIR, PlanError, number, read_mapping, text_tuple
+from casestudy.plan._vocab import PHASE_LABELS
 from casestudy.plan.estimate import (
     Factor,
     RuleOfThumb,
@@ -308,7 +309,8 @@ def _value_section(project: Project, plan: ProjectPlan) -> list[str]:
     ]
 
 
-def _risk_section(plan: ProjectPlan) -> list[str]:
+def _risk_section(project: Project, plan: ProjectPlan) -> list[str]:
+    names = {x.id: x.name for x in (*project.stakeholders, *project.roles)}
     lines = [
         "## Top risks",
         "",
@@ -316,11 +318,22 @@ def _risk_section(plan: ProjectPlan) -> list[str]:
         "|---|---|---:|---|---:|",
     ]
     lines += [
-        f"| {r.title} | {r.owner} | {_money(r.exposure)} | {r.mitigation} "
-        f"({r.mitigation_phase}) | {_money(r.residual_exposure)} |"
+        f"| {r.title} | {names.get(r.owner, r.owner)} | {_money(r.exposure)} | {r.mitigation} "
+        f"({PHASE_LABELS[r.mitigation_phase]}) | {_money(r.residual_exposure)} |"
         for r in plan.top_risks.itertuples()
     ]
     return lines
+
+
+def _assumptions_section(project: Project, plan: ProjectPlan) -> list[str]:
+    sim = plan.simulation
+    return [
+        "## Assumptions", "", *_bullets(project.brief.assumptions),
+        f"- The estimate: {sim.method.upper()} draws, seed {sim.seed}; tasks share their luck "
+        f"with correlation {sim.correlation:g}; phases run in sequence and each role works at "
+        "its FTE (no holidays).",
+        _value_assumption(project.value),
+    ]  # fmt: skip
 
 
 def _value_assumption(a: ValueAssumptions) -> str:
@@ -358,40 +371,15 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     """
     plan = plan or plan_project(project)
     b = project.brief
-    settings = plan.simulation
-    lines = [
-        f"# Proposal: {b.title}",
-        "",
-        f"**Client:** {b.client}",
-        "",
-        "## Hypothesis",
-        "",
-        b.hypothesis,
-        "",
-        "## Scope",
-        "",
-        "In scope:",
-        "",
-        *_bullets(b.scope_in),
-        "",
-        "Out of scope:",
-        "",
-        *_bullets(b.scope_out),
-        "",
-        *_value_section(project, plan),
-        "",
-        *_estimate_section(project, plan),
-        "",
-        *_team_section(plan),
-        "",
-        *_risk_section(plan),
-        "",
-        "## Assumptions",
-        "",
-        *_bullets(b.assumptions),
-        f"- The estimate: {settings.method.upper()} draws, seed {settings.seed}; tasks "
-        f"share their luck with correlation {b.estimate.get('correlation', 0.0):g}; "
-        f"phases run in sequence and each role works at its FTE (no holidays).",
-        _value_assumption(project.value),
-    ]
-    return "\n".join(lines) + "\n"
+    sections = [
+        [f"# Proposal: {b.title}", "", f"**Client:** {b.client}"],
+        ["## Hypothesis", "", b.hypothesis],
+        ["## Scope", "", "In scope:", "", *_bullets(b.scope_in), "", "Out of scope:", "",
+         *_bullets(b.scope_out)],
+        _value_section(project, plan),
+        _estimate_section(project, plan),
+        _team_section(plan),
+        _risk_section(project, plan),
+        _assumptions_section(project, plan),
+    ]  # fmt: skip
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

@@ -65,51 +65,29 @@ class Risk:
         return self.residual_likelihood * self.residual_impact
 
 
+_RISK_FIELDS = (
+    "id", "title", "owner", "likelihood", "impact", "mitigation", "mitigation_phase",
+    "residual_likelihood",
+)  # fmt: skip
+_OWNER_FIX = "Use a stakeholder id (stakeholders.yaml) or a role id (roles.yaml)."
+_MONEY_FIX = "Give the impact in pounds, zero or more."
+
+
 def _risk(record: Mapping[str, Any], owners: Sequence[str]) -> Risk:
     where = f"Risk {record.get('id', '?')!r}"
-    require(
-        record,
-        (
-            "id",
-            "title",
-            "owner",
-            "likelihood",
-            "impact",
-            "mitigation",
-            "mitigation_phase",
-            "residual_likelihood",
-        ),
-        where=where,
-        source="risks.yaml",
-    )
-    choice(
-        record["owner"],
-        owners,
-        where=where,
-        field="owner",
-        fix="Use a stakeholder id (stakeholders.yaml) or a role id (roles.yaml).",
-    )
+    require(record, _RISK_FIELDS, where=where, source="risks.yaml")
+    choice(record["owner"], owners, where=where, field="owner", fix=_OWNER_FIX)
     choice(record["mitigation_phase"], PHASES, where=where, field="mitigation_phase")
-    money = "Give the impact in pounds, zero or more."
-    impact = number(record["impact"], where=where, field="impact", low=0.0, fix=money)
-    residual_impact = number(
-        record.get("residual_impact", impact),
-        where=where,
-        field="residual_impact",
-        low=0.0,
-        fix=money,
-    )
+    impact = number(record["impact"], where=where, field="impact", low=0.0, fix=_MONEY_FIX)
+    residual = record.get("residual_impact", impact)
+    odds = {f: probability(record[f], where=where, field=f)
+            for f in ("likelihood", "residual_likelihood")}  # fmt: skip
+    text = {f: str(record[f]) for f in ("id", "title", "owner", "mitigation", "mitigation_phase")}
     return Risk(
-        str(record["id"]),
-        record["title"],
-        record["owner"],
-        probability(record["likelihood"], where=where, field="likelihood"),
-        impact,
-        record["mitigation"],
-        record["mitigation_phase"],
-        probability(record["residual_likelihood"], where=where, field="residual_likelihood"),
-        residual_impact,
-    )
+        **text, **odds, impact=impact,
+        residual_impact=number(residual, where=where, field="residual_impact", low=0.0,
+                               fix=_MONEY_FIX),
+    )  # fmt: skip
 
 
 def parse_risks(
