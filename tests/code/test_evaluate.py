@@ -397,3 +397,14 @@ def test_pandas_inputs_with_any_index(yp):
     assert ev.brier_loss(ys, ps) == ev.brier_loss(y, p)
     assert ev.brier_loss(ys.astype(bool), ps) == ev.brier_loss(y, p)
     assert ev.brier_loss(ys.astype("Int64"), ps.astype("Float64")) == ev.brier_loss(y, p)
+
+
+def test_fairness_table_with_age_bands(yp):
+    y, p = yp
+    rng = np.random.default_rng(4)
+    dob = pd.Series(pd.Timestamp("2025-01-01") - pd.to_timedelta(
+        rng.integers(20 * 365, 70 * 365, size=y.size), unit="D"))
+    bands = ev.age_band(dob, at="2025-01-01")
+    t = ev.fairness_table(y, p, bands, threshold=0.4)
+    assert list(t.index) == ["18-29", "30-44", "45-59", "60+", "overall", "difference", "ratio"]
+    assert t.loc[["18-29", "30-44", "45-59", "60+"], "count"].sum() == y.size

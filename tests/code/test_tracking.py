@@ -195,3 +195,19 @@ def test_rerunning_a_notebook_gives_the_same_table(fresh, xy):
     pd.testing.assert_frame_equal(first.drop(columns=volatile), second.drop(columns=volatile))
     assert first["run_name"].tolist() == ["C=0.1", "C=1.0"]
     assert first["run_id"].is_unique
+
+
+def test_first_use_is_quiet(tmp_path, capfd):
+    """Creating the store and logging print nothing (no MLflow INFO lines, no progress bars),
+    and MLflow's logger levels are left as they were."""
+    import logging
+
+    import mlflow  # noqa: F401  (sets MLflow's own logger level on import)
+
+    before = logging.getLogger("mlflow").level
+    run_id = tr.log_run("quiet", params={"a": 1}, metrics={"m": 1.0}, data_version="v",
+                        model=LogisticRegression().fit([[0], [1]], [0, 1]), root=tmp_path)
+    tr.load_run_model(run_id, root=tmp_path)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert logging.getLogger("mlflow").level == before
