@@ -170,7 +170,7 @@ def estimate_view(scenario: str, team_size: float) -> View:
     s = summarise(sim, day_rates=day_rates(project.roles))
     rule = rule_of_thumb(project.tasks, factors, rule=project.rule)
     fig = plot_effort_distribution(
-        sim, title=f"{label.capitalize()}, {team_size:g} FTE", size=_VIEW_SIZE
+        sim, title=f"{label[0].upper()}{label[1:]}, {team_size:g} FTE", size=_VIEW_SIZE
     )
     summary = (
         f"With {label} and a team of {team_size:g} FTE, the project takes "

@@ -9,6 +9,7 @@ a wrong plan. :func:`to_frame` turns any register into a DataFrame for display.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -481,18 +482,14 @@ def plot_stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) 
     True
     """
     frame = stakeholder_map(stakeholders, high=high)
-    fig, ax = new_figure(height=4.2)
+    fig, ax = new_figure(width=7.0, height=4.2)
     ax.axvline(high - 0.5, color=ROLE_COLOURS["neutral"], lw=0.8)
     ax.axhline(high - 0.5, color=ROLE_COLOURS["neutral"], lw=0.8)
     ax.scatter(frame["interest"], frame["influence"], color=ROLE_COLOURS["model"], zorder=3)
-    for offset, row in enumerate(frame.itertuples()):
-        ax.annotate(
-            row.name,
-            (row.interest, row.influence),
-            fontsize=8,
-            xytext=(4, 4 - 5 * (offset % 3)),
-            textcoords="offset points",
-        )
+    for (interest, influence), group in frame.groupby(["interest", "influence"]):
+        names = "\n".join(textwrap.fill(n, 16) for n in group["name"])
+        ax.annotate(names, (interest, influence), fontsize=8, xytext=(6, 0),
+                    textcoords="offset points", va="center")  # fmt: skip
     for x, y, label in (
         (1.1, 5.3, "keep satisfied"),
         (4.0, 5.3, "manage closely"),
@@ -501,7 +498,7 @@ def plot_stakeholder_map(stakeholders: Iterable[Stakeholder], *, high: int = 4) 
     ):
         ax.text(x, y, label, color=ROLE_COLOURS["neutral"], fontsize=8, style="italic")
     ax.set(
-        xlim=(0.5, 6.2),
+        xlim=(0.5, 6.3),
         ylim=(0.5, 5.6),
         xlabel="Interest (1-5)",
         ylabel="Influence (1-5)",

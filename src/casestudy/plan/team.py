@@ -363,7 +363,7 @@ def plot_team(team: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set(
         xlabel="Full-time equivalents",
-        xlim=(0, team["fte"].max() * 1.6),
+        xlim=(0, team["fte"].max() * 2.0),
         title=f"Team of {team['fte'].sum():g} FTE",
     )
     return fig
