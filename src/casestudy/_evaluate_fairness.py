@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from fairlearn.metrics import MetricFrame
 
 from casestudy._evaluate_checks import (
     EvaluationInputError,
@@ -68,6 +67,8 @@ def _metrics(threshold: float) -> dict[str, Any]:
 
 def by_group(y_true: Any, y_prob: Any, groups: Any, *, threshold: Any) -> pd.DataFrame:
     """Per-group metrics, overall, max difference and min/max ratio (see evaluate)."""
+    from fairlearn.metrics import MetricFrame  # imports scikit-learn: about 2 s, so lazily
+
     where = "fairness_table"
     y, p = check_labels_scores(y_true, y_prob, where=where, names=("y_prob",))
     g = check_groups(groups, y.size, where=where)
