@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 __all__ = [
     "COLOURS",
+    "FIXED_MARGINS",
     "ROLE_COLOURS",
     "STYLE",
     "new_figure",
@@ -119,12 +120,17 @@ def style_context() -> Iterator[None]:
         yield
 
 
+#: Margins used by ``new_figure(layout="fixed")``, as fractions of the figure.
+FIXED_MARGINS: dict[str, float] = {"left": 0.15, "right": 0.97, "bottom": 0.19, "top": 0.88}
+
+
 def new_figure(
     nrows: int = 1,
     ncols: int = 1,
     *,
     width: float = 6.4,
     height: float = 3.6,
+    layout: str = "constrained",
 ) -> tuple[Figure, Axes | object]:
     """Create a figure in the course style without touching pyplot's global state.
 
@@ -138,6 +144,10 @@ def new_figure(
         Grid of axes.
     width, height : float
         Size in inches.
+    layout : {"constrained", "fixed"}, default="constrained"
+        "constrained" fits labels automatically. "fixed" uses :data:`FIXED_MARGINS` and
+        draws about twice as fast, which matters for explorers that render dozens of
+        views of the same layout when the book is built.
 
     Returns
     -------
@@ -148,9 +158,20 @@ def new_figure(
     >>> fig, ax = new_figure()
     >>> ax.get_xaxis().get_visible()
     True
+    >>> new_figure(layout="fixed")[0].get_layout_engine() is None
+    True
     """
+    if layout not in ("constrained", "fixed"):
+        raise ValueError(
+            f"The 'layout' parameter of new_figure must be 'constrained' or 'fixed'. "
+            f"Got {layout!r} instead."
+        )
     with style_context():
-        fig = Figure(figsize=(width, height), layout="constrained")
+        if layout == "fixed":
+            fig = Figure(figsize=(width, height), layout="none")
+            fig.subplots_adjust(**FIXED_MARGINS)
+        else:
+            fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(nrows, ncols)
     return fig, axes
 
