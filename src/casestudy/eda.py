@@ -115,10 +115,14 @@ def visit_gaps(tables: BikeShop, cutoffs: list[pd.Timestamp]) -> pd.DataFrame:
     """
     v = visits(tables)
     v = v[v["day"] <= END].drop_duplicates().sort_values("day")
-    grid = pd.MultiIndex.from_product(
-        [np.unique(v["customer_id"]), pd.DatetimeIndex(cutoffs).astype(v["day"].dtype)],
-        names=["customer_id", "cutoff"],
-    ).to_frame(index=False).sort_values("cutoff")
+    grid = (
+        pd.MultiIndex.from_product(
+            [np.unique(v["customer_id"]), pd.DatetimeIndex(cutoffs).astype(v["day"].dtype)],
+            names=["customer_id", "cutoff"],
+        )
+        .to_frame(index=False)
+        .sort_values("cutoff")
+    )
     before = pd.merge_asof(
         grid, v.rename(columns={"day": "last"}), left_on="cutoff", right_on="last",
         by="customer_id", allow_exact_matches=False, direction="backward",
