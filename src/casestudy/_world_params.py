@@ -149,7 +149,7 @@ JOBS: tuple[tuple[str, float, float, bool], ...] = (
 #: Technician-note templates per job type; ``{x}`` slots are filled from the lists below.
 NOTE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "basic service": (
-        "Basic service done. {side} brakes adjusted, {extra}",
+        "Basic service done, {side} brake adjusted. {extra}",
         "Cleaned and lubed drivetrain, indexed gears. {extra}",
         "Service complete, tyres at {psi} psi. {extra}",
     ),
@@ -166,7 +166,7 @@ NOTE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "brake service": (
         "Replaced {side} brake pads, chain worn {wear} - {advice}",
         "Bled {side} hydraulic brake, pads ok. {extra}",
-        "New {side} pads and rotor true. {extra}",
+        "New pads ({side}), rotor trued. {extra}",
     ),
     "gear tune": (
         "Indexed gears, {side} mech hanger bent - straightened. {extra}",
@@ -189,7 +189,7 @@ NOTE_TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }
 NOTE_SLOTS: dict[str, tuple[str, ...]] = {
-    "side": ("rear", "front", "Rear", "Front", "both"),
+    "side": ("rear", "front", "Rear", "Front", "rear"),
     "extra": (
         "Customer happy.",
         "No further issues.",
