@@ -601,19 +601,26 @@ def get(name: str) -> Explorer:
     return _REGISTRY[name]()
 
 
-def time_views(explorer: Explorer, *, repeat: int = 1, live: bool = True) -> list[float]:
+def time_views(
+    explorer: Explorer,
+    *,
+    repeat: int = 1,
+    live: bool = True,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
     """Seconds to compute and render each grid view, one timing per view and repeat.
 
     With ``live=True`` this times :meth:`Explorer.live_render`, what one live callback
     costs; with ``live=False`` it times :meth:`Explorer.render`, one precomputed view.
-    Used by ``benchmarks/bench_explorers.py``.
+    ``clock=time.process_time`` measures CPU time, which other jobs on a shared machine
+    disturb less than wall time. Used by ``benchmarks/bench_explorers.py``.
     """
     timings = []
     for _ in range(repeat):
         for index in explorer.grid():
             params = explorer.params_at(index)
             render = explorer.live_render if live else explorer.render
-            start = time.perf_counter()
+            start = clock()
             render(**params)
-            timings.append(time.perf_counter() - start)
+            timings.append(clock() - start)
     return timings
