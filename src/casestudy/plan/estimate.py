@@ -405,7 +405,8 @@ def _pert_inverse_cdf(
     pos = u * (grid - 1)
     i = np.minimum(pos.astype(np.intp), grid - 2)
     cols = np.arange(len(lo))
-    q = table[i, cols] + (pos - i) * (table[i + 1, cols] - table[i, cols])
+    flat = i * len(lo) + cols  # one gather per array instead of three
+    q = table.ravel()[flat] + (pos - i) * np.diff(table, axis=0).ravel()[flat]
     return lo + (hi - lo) * q
 
 
