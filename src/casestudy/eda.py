@@ -33,6 +33,7 @@ __all__ = [
     "lapse_rates",
     "monthly_visits",
     "plot_monthly_visits",
+    "standard_cutoffs",
     "visit_gaps",
 ]
 
@@ -168,11 +169,22 @@ def lapse_rates(
     return out.astype({"active": int})
 
 
+def standard_cutoffs() -> list[pd.Timestamp]:
+    """Every month start with a full year of history before it and 180 days after it.
+
+    Examples
+    --------
+    >>> cutoffs = standard_cutoffs()
+    >>> str(cutoffs[0].date()), str(cutoffs[-1].date()), len(cutoffs)
+    ('2022-01-01', '2025-07-01', 43)
+    """
+    return list(pd.date_range("2022-01-01", "2025-07-01", freq="MS"))
+
+
 @lru_cache(maxsize=1)
 def _shipped_gaps() -> pd.DataFrame:
-    """Visit gaps of the shipped data at every month start (cached: the explorer's input)."""
-    cutoffs = list(pd.date_range("2022-01-01", "2025-07-01", freq="MS"))
-    return visit_gaps(load_bike_shop(), cutoffs)
+    """Visit gaps of the shipped data at every standard cut-off (the explorer's input)."""
+    return visit_gaps(load_bike_shop(), standard_cutoffs())
 
 
 def lapse_definition_view(horizon_days: int, active_days: int) -> View:
