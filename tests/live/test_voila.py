@@ -1,12 +1,14 @@
 """An explorer in live mode responds through a real kernel, served by Voila on 127.0.0.1.
 
-The test writes a one-cell notebook that displays ``get("invitation-budget").widget(live=True)``
-to ``tmp_path``, starts Voila on a free local port (as root too: Voila's standalone server
-does not refuse root, and the kernel's files stay under ``tmp_path``), opens the page in
-headless Chromium, presses ArrowRight on the offer-cost slider and waits for the kernel's
-recomputed summary. The server is stopped in the fixture's teardown.
+The tests write a notebook that displays ``get("invitation-budget").widget(live=True)``
+and the static ``get("invitation-budget").widget()`` to a temporary folder, start Voila on
+a free local port (as root too: Voila's standalone server does not refuse root, and the
+kernel's runtime files stay in the temporary folder), open the page in headless Chromium,
+press ArrowRight on the offer-cost slider and wait for the kernel's recomputed summary; the
+static widget's browser-side links must work with a kernel too. The server is stopped in
+the module fixture's teardown.
 
-Run: ``pytest -m live tests/live/test_voila.py`` (about 20 s).
+Run: ``pytest -m live tests/live/test_voila.py`` (about 30 s).
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NOTEBOOK_CODE = 'from casestudy.explorable import get\nget("invitation-budget").widget(live=True)'
+NOTEBOOK_CELLS = (
+    'from casestudy.explorable import get\nget("invitation-budget").widget(live=True)',
+    'get("invitation-budget").widget()',
+)
 START_TIMEOUT = 60.0
 
 
@@ -74,12 +79,14 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture
-def voila_url(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp_path = tmp_path_factory.mktemp("voila")
     voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or shutil.which("voila")
     if voila is None:
         pytest.skip("voila is not installed: pip install -e '.[dev]'")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE)])
+    cells = [nbformat.v4.new_code_cell(code) for code in NOTEBOOK_CELLS]
+    notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, tmp_path / "explorer.ipynb")
     port = _free_port()
@@ -99,8 +106,8 @@ def voila_url(tmp_path: Path) -> Iterator[str]:
         _stop(process)
 
 
-@pytest.fixture
-def live_page() -> Iterator[object]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which(os.environ.get("CHROMIUM", "/usr/bin/chromium")) or shutil.which(
         "chromium"
@@ -110,12 +117,20 @@ def live_page() -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            page.route("**/*", _local_only)
-            page.set_default_timeout(90_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def live_page(browser: object) -> Iterator[object]:
+    page = browser.new_page()
+    page.route("**/*", _local_only)
+    page.set_default_timeout(90_000)
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def _local_only(route: object) -> None:
@@ -126,25 +141,42 @@ def _local_only(route: object) -> None:
         route.abort()
 
 
-def _summary(page: object) -> tuple[dict, str]:
-    summary = page.locator(".cs-explorer .cs-summary").first
+def _summary(box: object) -> tuple[dict, str]:
+    summary = box.locator(".cs-summary:visible").first
     return json.loads(summary.get_attribute("data-params")), summary.inner_text()
+
+
+def _press_right_and_wait(page: object, box: object, expected: dict) -> tuple[dict, str]:
+    box.locator(".cs-param--offer_cost .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 30
+    while _summary(box)[0] != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _summary(box)
 
 
 def test_live_explorer_recomputes_in_the_kernel(voila_url: str, live_page: object) -> None:
     explorer = get("invitation-budget")
     live_page.goto(voila_url)
-    live_page.locator(".cs-explorer--live .cs-summary").wait_for(state="visible")
-    params, text = _summary(live_page)
+    box = live_page.locator(".cs-explorer--live")
+    box.locator(".cs-summary").wait_for(state="visible")
+    params, text = _summary(box)
     assert params == {"offer_cost": 20, "success_rate": 0.3}
     assert text == explorer.summary_at(**params)
-    live_page.locator(".cs-param--offer_cost .noUi-handle").focus()
-    live_page.keyboard.press("ArrowRight")
     expected = {"offer_cost": 25, "success_rate": 0.3}
-    live_page.wait_for_function(
-        "p => JSON.parse(document.querySelector('.cs-explorer .cs-summary').dataset.params)"
-        ".offer_cost === p",
-        arg=expected["offer_cost"],
-        timeout=30_000,
+    assert _press_right_and_wait(live_page, box, expected) == (
+        expected,
+        explorer.summary_at(**expected),
     )
-    assert _summary(live_page) == (expected, explorer.summary_at(**expected))
+
+
+def test_static_explorer_also_responds_with_a_kernel(voila_url: str, live_page: object) -> None:
+    explorer = get("invitation-budget")
+    live_page.goto(voila_url)
+    box = live_page.locator(".cs-explorer:not(.cs-explorer--live)")
+    box.locator(".cs-summary").wait_for(state="visible")
+    expected = {"offer_cost": 25, "success_rate": 0.3}
+    assert _press_right_and_wait(live_page, box, expected) == (
+        expected,
+        explorer.summary_at(**expected),
+    )
