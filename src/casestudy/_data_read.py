@@ -94,6 +94,8 @@ def parse(text: str, table: Table) -> pd.DataFrame:
         raise fail(table, f"is not valid CSV ({err})") from err
     if not isinstance(df.index, pd.RangeIndex):  # pandas moves surplus fields to the index
         raise fail(table, "is not valid CSV (some rows have more fields than the header)")
+    if df.empty:
+        raise fail(table, "has a header but no data rows")
     return df
 
 

@@ -48,6 +48,23 @@ class Scenario:
     competitor_date: str = "2026-03-01"
     till_upgrade_date: str | None = None
 
+    def __post_init__(self) -> None:
+        codes = params.STORE_CODES
+        if self.competitor_store is not None and self.competitor_store not in codes:
+            raise ValueError(
+                f"The 'competitor_store' parameter of Scenario must be one of "
+                f"{codes} or None. Got {self.competitor_store!r} instead."
+            )
+        for name in ("competitor_date", "till_upgrade_date"):
+            value = getattr(self, name)
+            try:
+                np.datetime64(value or "2000-01-01", "D")
+            except ValueError as err:
+                raise ValueError(
+                    f"The '{name}' parameter of Scenario must be a date "
+                    f"'YYYY-MM-DD'. Got {value!r} instead."
+                ) from err
+
     @property
     def is_default(self) -> bool:
         """True when every switch is off."""

@@ -210,8 +210,8 @@ def write_world(world: World, out: str | Path) -> Path:
     return _world_io.write_sums(out, _world_io.write_tables(tables, out))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m casestudy.world generate --customers N --seed S --out DIR``."""
+def _parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``python -m casestudy.world``."""
     parser = argparse.ArgumentParser(
         prog="python -m casestudy.world", description="Generate the Bike Shop data set."
     )
@@ -229,8 +229,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     gen.add_argument("--out", type=Path, required=True, help="output folder")
     gen.add_argument("--end", default=END, help="last day of history (default: %(default)s)")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    world = generate_world(args.customers, seed=args.seed, end=args.end, progress=not args.quiet)
+    gen.add_argument("--ebike-growth", action="store_true", help="scenario: e-bike share grows")
+    gen.add_argument("--competitor", metavar="STORE", help="scenario: competitor near STORE")
+    gen.add_argument("--competitor-date", default="2026-03-01", help="when it opens")
+    gen.add_argument("--till-upgrade", metavar="DATE", help="scenario: categories renamed")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m casestudy.world generate --customers N --seed S --out DIR``.
+
+    Scenario switches (off by default): ``--ebike-growth``, ``--competitor STORE``
+    (``--competitor-date``), ``--till-upgrade DATE``; use them with ``--end 2026-12-31``.
+    """
+    args = _parser().parse_args(argv)
+    scenario = Scenario(
+        ebike_growth=args.ebike_growth,
+        competitor_store=args.competitor,
+        competitor_date=args.competitor_date,
+        till_upgrade_date=args.till_upgrade,
+    )
+    world = generate_world(
+        args.customers, seed=args.seed, end=args.end, scenario=scenario, progress=not args.quiet
+    )
     sums = write_world(world, args.out)
     print(f"wrote {world.n_rows:,} rows for {args.customers:,} people; checksums in {sums}")
     return 0

@@ -69,6 +69,12 @@ def test_gzip_of_empty_text(folder: Path) -> None:
     assert err.file == "stores.csv.gz" and "no header" in str(err)
 
 
+def test_header_only(folder: Path) -> None:
+    rewrite(folder, "workshop_jobs.csv.gz", lambda t: t.splitlines()[0] + "\n")
+    err = load_error(folder)
+    assert err.file == "workshop_jobs.csv.gz" and "no data rows" in str(err)
+
+
 def test_truncated_gzip(folder: Path) -> None:
     path = folder / "transactions.csv.gz"
     raw = path.read_bytes()

@@ -239,3 +239,37 @@ def test_cutoffs_leave_a_full_year_and_horizon() -> None:
     assert cuts[0] == pd.Timestamp("2022-01-01")
     assert cuts[-1] + pd.Timedelta(days=180) <= pd.Timestamp("2026-01-01")
     assert all(c.day == 1 for c in cuts)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"competitor_store": "XYZ"}, "'competitor_store' parameter of Scenario"),
+        ({"till_upgrade_date": "soon"}, "'till_upgrade_date' parameter of Scenario"),
+    ],
+)
+def test_bad_scenario_raises_clear_errors(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        world.Scenario(**kwargs)
+
+
+def test_command_line_scenario_switches(tmp_path) -> None:
+    args = [
+        "generate",
+        "--customers",
+        "300",
+        "--seed",
+        "4",
+        "--quiet",
+        "--end",
+        "2026-12-31",
+        "--till-upgrade",
+        "2026-04-01",
+        "--competitor",
+        "UNI",
+        "--out",
+        str(tmp_path),
+    ]
+    assert world.main(args) == 0
+    tx = pd.read_csv(tmp_path / "transactions.csv.gz")
+    assert "Components" in set(tx["category"])
