@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from casestudy import DATA_DIR
-from casestudy._data_contracts import TABLES, TRUTH
+from casestudy._data_contracts import TABLES, TRUTH, schema
 from casestudy._data_read import DataValidationError, read_table
 from casestudy._world_sim import ACTIVE_DAYS, END, HORIZON_DAYS, cutoff_dates
 
@@ -39,6 +40,7 @@ __all__ = [
     "lapse_labels",
     "load_bike_shop",
     "load_truth",
+    "raw_contract",
     "truth_at",
     "visits",
 ]
@@ -90,6 +92,36 @@ def load_bike_shop(path: str | Path | None = None) -> BikeShop:
     """
     folder = _folder(path)
     return BikeShop(**{name: read_table(folder, spec) for name, spec in TABLES.items()})
+
+
+def raw_contract(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of one raw table (or ``"truth"``), as the loader applies it.
+
+    It accepts the planted problems on purpose; chapters that clean the data add stricter
+    contracts on top.
+
+    Parameters
+    ----------
+    table : str
+        ``"stores"``, ``"customers"``, ``"transactions"``, ``"workshop_jobs"``,
+        ``"email_events"`` or ``"truth"``.
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+
+    Examples
+    --------
+    >>> list(raw_contract("email_events").columns)
+    ['campaign_id', 'customer_id', 'event', 'timestamp']
+    """
+    specs = {**TABLES, "truth": TRUTH}
+    if table not in specs:
+        raise ValueError(
+            f"The 'table' parameter of raw_contract must be one of "
+            f"{sorted(specs)}. Got {table!r} instead."
+        )
+    return schema(specs[table])
 
 
 def load_truth(path: str | Path | None = None) -> pd.DataFrame:
