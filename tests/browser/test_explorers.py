@@ -2,8 +2,9 @@
 
 For each built page whose source contains ``cs-summary``, the test opens the page from a
 local HTTP server, finds each explorer (``.cs-explorer``), and for each slider focuses its
-handle and presses ArrowRight then ArrowLeft (ArrowLeft first at the top of the grid). After
-each key press the visible summary must show the parameters of the new grid position and
+handle and presses ArrowRight then ArrowLeft (ArrowLeft first at the top of the grid);
+dropdowns select the next option and back, toggles click the other button and back. After
+each move the visible summary must show the parameters of the new grid position and
 the text that :meth:`casestudy.explorable.Explorer.summary_at` computes for them, from the
 package registry, independently of the page. Any request to a non-local host fails the test.
 
@@ -20,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from casestudy.explorable import Explorer, Slider, get
+from casestudy.explorable import Dropdown, Explorer, Slider, Toggle, get
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -31,11 +32,10 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _grid_index(control: Slider, value: Any) -> int:
+def _grid_index(control: Slider | Dropdown | Toggle, value: Any) -> int:
     for i, candidate in enumerate(control.values):
-        if candidate == value or (
-            isinstance(value, float) and math.isclose(candidate, value, rel_tol=1e-9)
-        ):
+        numbers = isinstance(value, float) and isinstance(candidate, int | float)
+        if candidate == value or (numbers and math.isclose(candidate, value, rel_tol=1e-9)):
             return i
     raise AssertionError(f"{value!r} is not on the grid of {control.name!r}: {control.values}")
 
@@ -66,12 +66,22 @@ def _explorer_name(box: Any) -> str:
     return names[0]
 
 
-def _press_and_check(page: Any, box: Any, explorer: Explorer, control: Slider, key: str) -> None:
+def _move(page: Any, box: Any, control: Any, index: int, step: int) -> None:
+    """Move ``control`` one position the way a reader would."""
+    widget = box.locator(f".cs-param--{control.name}")
+    if isinstance(control, Slider):
+        widget.locator(".noUi-handle").focus()
+        page.keyboard.press("ArrowRight" if step > 0 else "ArrowLeft")
+    elif isinstance(control, Dropdown):
+        widget.locator("select").select_option(index=index + step)
+    else:
+        widget.locator("button").nth(index + step).click()
+
+
+def _step_and_check(page: Any, box: Any, explorer: Explorer, control: Any, step: int) -> None:
     params, _ = _visible_summary(box)
     index = _grid_index(control, params[control.name])
-    box.locator(f".cs-param--{control.name} .noUi-handle").focus()
-    page.keyboard.press(key)
-    step = 1 if key == "ArrowRight" else -1
+    _move(page, box, control, index, step)
     expected = params | {control.name: control.values[index + step]}
     text = _wait_for_params(box, expected)
     assert _normalise(text) == _normalise(explorer.summary_at(**expected))
@@ -95,12 +105,11 @@ def _check_explorer(page: Any, box: Any) -> None:
     params, text = _visible_summary(box)
     assert _normalise(text) == _normalise(explorer.summary_at(**params))
     for control in explorer.controls:
-        if not isinstance(control, Slider):
+        if len(control.values) < 2:
             continue
         at_top = _grid_index(control, params[control.name]) == len(control.values) - 1
-        keys = ("ArrowLeft", "ArrowRight") if at_top else ("ArrowRight", "ArrowLeft")
-        for key in keys:
-            _press_and_check(page, box, explorer, control, key)
+        for step in (-1, 1) if at_top else (1, -1):
+            _step_and_check(page, box, explorer, control, step)
 
 
 def test_explorers_respond_without_kernel_or_network(
