@@ -94,10 +94,13 @@ OVERHEAD_BYTES: dict[str, int] = {"view": 650, "stack": 2_700, "control": 2_900,
 EXPLORER_MODULES: tuple[str, ...] = (
     "casestudy._explorable_demo",
     "casestudy.plan",
+    "casestudy.eda",
+    "casestudy.survey",
+    "casestudy.features",
+    "casestudy.models",
     "casestudy.evaluate",
     "casestudy.decide",
     "casestudy.monitor",
-    "casestudy.explorers",
 )
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
