@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -377,3 +378,29 @@ def test_load_all_skips_missing_modules_but_not_broken_ones(tmp_path, monkeypatc
 def test_time_views_returns_one_timing_per_view(tiny: Explorer) -> None:
     timings = ex.time_views(tiny, repeat=2)
     assert len(timings) == 18 and all(np.isfinite(timings))
+
+
+# Every registered explorer ----------------------------------------------------------------
+
+
+def _registered_names() -> list[str]:
+    with contextlib.suppress(ImportError):  # a broken module fails its own tests instead
+        ex.load_all()
+    return sorted(name for name in ex.registry() if not name.startswith("doctest-"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _registered_names())
+def test_every_registered_explorer_meets_the_contract(name: str) -> None:
+    explorer = ex.registry()[name]()
+    views = explorer.precompute()  # raises PageWeightError over the budget
+    assert len(views) == explorer.n_views
+    for index, view in views.items():
+        params = explorer.params_at(index)
+        assert parse_summary(view.html)[:2] == (name, params)
+        assert "Traceback" not in view.html
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', view.html):
+            assert alt.strip(), f"view {params} of {name!r} has a figure without alt text"
+    again = ex.registry()[name]()  # factories are deterministic
+    default = again.params_at(again.default_index())
+    assert again.summary_at(**default) == views[explorer.default_index()].summary
