@@ -86,3 +86,37 @@ def test_proposal_is_deterministic(project) -> None:
     one = plan.write_proposal(project, plan=plan.plan_project(project, n_runs=3000, seed=2))
     two = plan.write_proposal(project, plan=plan.plan_project(project, n_runs=3000, seed=2))
     assert one == two
+
+
+def test_checklist_is_loaded_and_validated(project, tmp_path) -> None:
+    from casestudy.plan.proposal import CHECK_STATUSES, presales_checklist
+
+    items = project.brief.checklist
+    assert len(items) >= 8 and all(i.status in CHECK_STATUSES for i in items)
+    table = presales_checklist(items, names={s.id: s.name for s in project.stakeholders})
+    assert list(table.columns) == ["check", "why", "owner", "status"]
+    assert "Managing director" in table["owner"].tolist()
+    shutil.copytree(plan.PROJECT_DIR, tmp_path, dirs_exist_ok=True)
+    brief = yaml.safe_load((tmp_path / "proposal.yaml").read_text())
+    brief["checklist"][0]["owner"] = "the-board"
+    (tmp_path / "proposal.yaml").write_text(yaml.safe_dump(brief))
+    with pytest.raises(PlanError, match="Check 'C01': 'owner' \\('the-board'\\)"):
+        plan.load_project(tmp_path)
+
+
+def test_commitment_is_validated(tmp_path) -> None:
+    shutil.copytree(plan.PROJECT_DIR, tmp_path, dirs_exist_ok=True)
+    brief = yaml.safe_load((tmp_path / "proposal.yaml").read_text())
+    brief["commitment"] = "P99"
+    (tmp_path / "proposal.yaml").write_text(yaml.safe_dump(brief))
+    with pytest.raises(PlanError, match="'commitment' \\('P99'\\)"):
+        plan.load_project(tmp_path)
+
+
+def test_proposal_states_test_commitment_and_open_checks(project, bike_plan) -> None:
+    text = plan.write_proposal(project, plan=bike_plan)
+    s = bike_plan.summary
+    assert "**How we will test it:**" in text
+    assert f"We commit to the P80:** {s.loc['P80', 'weeks']:.0f} working weeks" in text
+    open_checks = [i for i in project.brief.checklist if i.status != "done"]
+    assert "## Before signing" in text and all(i.check in text for i in open_checks)

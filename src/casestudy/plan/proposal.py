@@ -15,7 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from casestudy.plan._checks import PROJECT_DIR, PlanError, number, read_mapping, text_tuple
+from casestudy.plan._checks import (
+    PROJECT_DIR,
+    PlanError,
+    choice,
+    number,
+    read_mapping,
+    require,
+    text_tuple,
+    unique_ids,
+)
 from casestudy.plan._vocab import PHASE_LABELS
 from casestudy.plan.estimate import (
     Factor,
@@ -49,13 +58,32 @@ from casestudy.plan.value import (
 )
 
 __all__ = [
+    "CHECK_STATUSES",
+    "ChecklistItem",
     "Project",
     "ProjectPlan",
     "ProposalBrief",
     "load_project",
+    "parse_checklist",
     "plan_project",
+    "presales_checklist",
     "write_proposal",
 ]
+
+#: The states of a pre-sales check, from not started to done.
+CHECK_STATUSES: tuple[str, ...] = ("open", "in progress", "done")
+_COMMITMENTS = ("P50", "P80", "P95")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One pre-sales check: what must be true before signing, why, who, and its status."""
+
+    id: str
+    check: str
+    why: str
+    owner: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,9 @@ class ProposalBrief:
     team_size: float = 4.0
     expected_auc: float = 0.75
     estimate: dict[str, Any] = field(default_factory=dict)
+    test: str = ""
+    commitment: str = "P80"
+    checklist: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +120,99 @@ class Project:
     brief: ProposalBrief
 
 
-def _brief(path: Path) -> ProposalBrief:
+def parse_checklist(
+    records: list[Any],
+    *,
+    owners: list[str] | tuple[str, ...],
+) -> tuple[ChecklistItem, ...]:
+    """Validate pre-sales checklist records (proposal.yaml's ``checklist``).
+
+    Parameters
+    ----------
+    records : list of dict
+        One dict per check: ``id``, ``check``, ``why``, ``owner``, ``status``.
+    owners : sequence of str
+        The ids allowed as owners (stakeholders and roles).
+
+    Returns
+    -------
+    tuple of ChecklistItem
+
+    Raises
+    ------
+    PlanError
+        For a missing field, an unknown owner, a status not in :data:`CHECK_STATUSES`,
+        or a repeated id.
+
+    Examples
+    --------
+    >>> rec = dict(id="C1", check="Data access agreed", why="No data, no project",
+    ...            owner="md", status="nearly")
+    >>> parse_checklist([rec], owners=["md"])
+    Traceback (most recent call last):
+    ...
+    casestudy.plan._checks.PlanError: Check 'C1': 'status' ('nearly') must be one of [...
+    >>> parse_checklist([{**rec, "status": "done"}], owners=["md"])[0].status
+    'done'
+    """
+    if not isinstance(records, list):
+        raise PlanError(
+            "Proposal",
+            "checklist",
+            records,
+            "must be a list",
+            "Write 'checklist:' followed by '- {id: ..., check: ...}' entries.",
+        )
+    items = []
+    for record in records:
+        where = f"Check {record.get('id', '?')!r}" if isinstance(record, dict) else "Check"
+        fields = ("id", "check", "why", "owner", "status")
+        require(record, fields, where=where, source="proposal.yaml")
+        choice(
+            record["owner"],
+            owners,
+            where=where,
+            field="owner",
+            fix="Use a stakeholder id (stakeholders.yaml) or a role id (roles.yaml).",
+        )
+        choice(record["status"], CHECK_STATUSES, where=where, field="status")
+        items.append(ChecklistItem(*(str(record[f]) for f in fields)))
+    unique_ids((i.id for i in items), what="Check", source="proposal.yaml")
+    return tuple(items)
+
+
+def presales_checklist(
+    items: tuple[ChecklistItem, ...],
+    *,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The pre-sales checklist as a readable table: check, why, owner, status.
+
+    Parameters
+    ----------
+    items : tuple of ChecklistItem
+    names : dict of str to str, optional
+        Display names for owner ids (e.g. ``{"md": "Managing director"}``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``check``, ``why``, ``owner`` and ``status``, one row per check.
+
+    Examples
+    --------
+    >>> item = ChecklistItem("C1", "Data access agreed", "No data, no project", "md", "done")
+    >>> presales_checklist((item,), names={"md": "Managing director"})["owner"].tolist()
+    ['Managing director']
+    """
+    names = names or {}
+    return pd.DataFrame(
+        [(i.check, i.why, names.get(i.owner, i.owner), i.status) for i in items],
+        columns=["check", "why", "owner", "status"],
+    )
+
+
+def _brief(path: Path, owners: list[str] | None = None) -> ProposalBrief:
     raw = read_mapping(path, "proposal.yaml")
     where = "Proposal"
     for name in ("title", "client", "hypothesis", "scope_in", "scope_out", "assumptions"):
@@ -115,6 +238,15 @@ def _brief(path: Path) -> ProposalBrief:
             raw.get("expected_auc", 0.75), where=where, field="expected_auc", low=0.5, high=0.9999
         ),
         estimate=dict(estimate),
+        test=str(raw.get("test", "")),
+        commitment=choice(
+            raw.get("commitment", "P80"),
+            _COMMITMENTS,
+            where=where,
+            field="commitment",
+            fix="Commit to one of the simulated percentiles.",
+        ),
+        checklist=parse_checklist(raw.get("checklist", []), owners=owners or []),
     )
 
 
@@ -157,7 +289,7 @@ def load_project(directory: str | Path | None = None) -> Project:
         roles=roles,
         risks=load_risks(d / "risks.yaml", owners=owners),
         value=load_value_assumptions(d / "value.yaml"),
-        brief=_brief(d / "proposal.yaml"),
+        brief=_brief(d / "proposal.yaml", owners),
     )
 
 
@@ -263,7 +395,13 @@ def _estimate_section(project: Project, plan: ProjectPlan) -> list[str]:
         or "none"
     )
     thumb = next(m for m in rule.index if m.startswith("rule of thumb"))
+    q = project.brief.commitment
     lines += [
+        "",
+        f"**We commit to the {q}:** {s.loc[q, 'weeks']:.0f} working weeks and "
+        f"{_money(s.loc[q, 'cost'])}, a figure the simulated project meets in "
+        f"{q[1:]} runs out of 100. The team plans to the P50; the gap up to the P95 is "
+        "the sponsor's contingency, released only by a decision.",
         "",
         f"From {len(project.tasks)} tasks with three-point estimates, "
         f"{plan.simulation.n_runs:,} Monte Carlo runs. Complexity factors: {applied}. "
@@ -336,6 +474,20 @@ def _assumptions_section(project: Project, plan: ProjectPlan) -> list[str]:
     ]  # fmt: skip
 
 
+def _checklist_section(project: Project) -> list[str]:
+    items = project.brief.checklist
+    if not items:
+        return []
+    names = {x.id: x.name for x in (*project.stakeholders, *project.roles)}
+    done = sum(i.status == "done" for i in items)
+    lines = ["## Before signing", "", f"{done} of {len(items)} pre-sales checks are done."]
+    still = [i for i in items if i.status != "done"]
+    if still:
+        lines += ["", "Still to close:", ""]
+        lines += [f"- {i.check} ({names.get(i.owner, i.owner)}, {i.status})" for i in still]
+    return lines
+
+
 def _value_assumption(a: ValueAssumptions) -> str:
     return (
         f"- The value model: {a.base_rate:.0%} of {a.active_customers:,} active customers "
@@ -373,7 +525,8 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     b = project.brief
     sections = [
         [f"# Proposal: {b.title}", "", f"**Client:** {b.client}"],
-        ["## Hypothesis", "", b.hypothesis],
+        ["## Hypothesis", "", b.hypothesis, *(["", f"**How we will test it:** {b.test}"]
+                                             if b.test else [])],
         ["## Scope", "", "In scope:", "", *_bullets(b.scope_in), "", "Out of scope:", "",
          *_bullets(b.scope_out)],
         _value_section(project, plan),
@@ -381,5 +534,6 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
         _team_section(plan),
         _risk_section(project, plan),
         _assumptions_section(project, plan),
+        _checklist_section(project),
     ]  # fmt: skip
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+    return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
