@@ -45,8 +45,22 @@ traceback). Any other exception is a bug and fails the build.
 
 **The registry.** :func:`register` names an explorer factory; :func:`registry` returns every
 registered factory after :func:`load_all` imports the modules in :data:`EXPLORER_MODULES`
-(extend that tuple when a new module defines explorers). The browser tests use it to
-recompute, independently of the page, the summary a slider position should show.
+(extend that tuple when a new module defines explorers); :func:`get` builds one by name.
+The browser tests use it to recompute, independently of the page, the summary a slider
+position should show.
+
+**The page contract** (what ``tests/browser/test_explorers.py`` relies on):
+
+* the explorer's box has the classes ``cs-explorer`` and ``cs-explorer--NAME``
+  (live widgets also ``cs-explorer--live``);
+* each control has ``cs-control`` and ``cs-param--PARAM`` and a visible ``<label>``;
+* exactly one summary is visible per explorer::
+
+      <div class="cs-summary" data-explorer="NAME" data-params="{JSON}">TEXT</div>
+
+  where ``JSON.parse(el.dataset.params)`` gives the parameters and TEXT equals
+  ``get(NAME).summary_at(**params)``;
+* figures are ``<img class="cs-figure" alt="...">`` with inline ``data:`` images.
 """
 
 from __future__ import annotations
