@@ -1,0 +1,515 @@
+"""The data survey: profiles, quality findings, PII detection, free text and data versions.
+
+Chapter 5 runs the survey on the Bike Shop's tables; learners can run it on any DataFrame.
+Two layers:
+
+- **Generic** (any DataFrame): :func:`profile_table` and :func:`top_values` describe each
+  column; :func:`survey_table` checks duplicates, missing values, constant columns, outliers
+  (3 x IQR, on a log scale for skewed amounts), negative amounts among positive ones,
+  placeholder dates, inconsistent code spellings, dates after the export, PII found from
+  the values (:func:`detect_pii`) and messy postcodes.
+- **The Bike Shop** (:func:`survey_bike_shop`): the generic checks on every table, plus the
+  checks that need several tables or domain rules: duplicate customers, test accounts, a
+  month missing at one store, and a leaky column.
+
+Each problem is a :class:`Finding`; :func:`survey_report` turns a list of them into one
+readable table (:func:`report_markdown` / :func:`report_html` for the book).
+:func:`data_version` hashes tables for experiment tracking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casestudy import _features_clean as fc
+from casestudy import _survey_checks as chk
+from casestudy import _survey_pii as pii_
+from casestudy._survey_checks import LIMITS, Finding
+from casestudy._world_sim import END, HORIZON_DAYS
+
+__all__ = [
+    "LIMITS",
+    "PARTS",
+    "TABLE_NAMES",
+    "Finding",
+    "TextSurvey",
+    "data_version",
+    "detect_pii",
+    "profile_table",
+    "profile_tables",
+    "report_html",
+    "report_markdown",
+    "survey_bike_shop",
+    "survey_report",
+    "survey_table",
+    "survey_text",
+    "top_values",
+]
+
+TABLE_NAMES = ("stores", "customers", "transactions", "workshop_jobs", "email_events")
+#: Bike parts and phrases looked for in the technician notes.
+PARTS = (
+    "chain", "brake", "pads", "tyre", "tube", "cable", "gear", "wheel", "spoke", "bearing",
+    "cassette", "battery", "motor", "advised replacement", "customer declined", "quote given",
+)
+_STOP = frozenset(
+    "a an and the to of in on at for with no ok not new be is was by as it same very soon "
+    "from".split()
+)
+_SEVERITY_ORDER = {s: i for i, s in enumerate(chk.SEVERITIES)}
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def _kind(s: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(s):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(s):
+        return "numeric"
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "datetime"
+    if isinstance(s.dtype, pd.CategoricalDtype) or s.nunique() <= LIMITS["code_max_distinct"]:
+        return "categorical"
+    return "text"
+
+
+def _column_profile(name: str, s: pd.Series) -> dict[str, Any]:
+    kind = _kind(s)
+    n = len(s)
+    top = s.astype("str").value_counts().head(3)
+    row: dict[str, Any] = {
+        "column": name, "dtype": str(s.dtype), "kind": kind, "rows": n,
+        "missing": int(s.isna().sum()), "missing_share": float(s.isna().mean()) if n else 0.0,
+        "distinct": int(s.nunique()), "min": None, "median": None, "max": None,
+        "mean": np.nan, "std": np.nan,
+        "top_values": ", ".join(f"{v} ({c})" for v, c in top.items()),
+    }
+    if kind in ("numeric", "datetime") and s.notna().any():
+        q = s.dropna().quantile([0, 0.5, 1])
+        row.update({"min": str(q.iloc[0]), "median": str(q.iloc[1]), "max": str(q.iloc[2])})
+    if kind == "numeric":
+        row.update({"mean": float(s.mean()), "std": float(s.std())})
+    if kind == "text":
+        length = s.dropna().astype("str").str.len()
+        row.update({"min": str(length.min()), "median": str(length.median()),
+                    "max": str(length.max())})
+    return row
+
+
+def profile_table(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per column: type, missingness, cardinality, range and most common values.
+
+    ``kind`` is numeric, boolean, datetime, categorical (a category dtype or at most 50
+    distinct values) or text; for text, ``min``/``median``/``max`` are lengths.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [1.0, 2.0, None], "c": ["a", "b", "a"]})
+    >>> profile_table(df)[["column", "kind", "missing", "distinct", "top_values"]].values.tolist()
+    [['x', 'numeric', 1, 2, '1.0 (1), 2.0 (1)'], ['c', 'categorical', 0, 2, 'a (2), b (1)']]
+    """
+    _frame(df, "profile_table")
+    return pd.DataFrame([_column_profile(str(c), df[c]) for c in df.columns])
+
+
+def profile_tables(tables: Any) -> pd.DataFrame:
+    """:func:`profile_table` of every table, stacked with a ``table`` column first.
+
+    Examples
+    --------
+    >>> from casestudy.data import load_bike_shop
+    >>> p = profile_tables(load_bike_shop())
+    >>> p.groupby("table", sort=False).size().to_dict()["customers"]
+    13
+    """
+    parts = [profile_table(df).assign(table=name) for name, df in _tables(tables).items()]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["table", *[c for c in out.columns if c != "table"]]]
+
+
+def top_values(df: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
+    """The ``n`` most common values of every column (long format: column, value, count, share).
+
+    Examples
+    --------
+    >>> top_values(pd.DataFrame({"c": ["a", "b", "a"]}), n=1).values.tolist()
+    [['c', 'a', 2, 0.6666666666666666]]
+    """
+    _frame(df, "top_values")
+    rows = []
+    for col in df.columns:
+        counts = df[col].astype("str").value_counts(dropna=False).head(n)
+        rows += [(str(col), str(v), int(c), c / len(df)) for v, c in counts.items()]
+    return pd.DataFrame(rows, columns=["column", "value", "count", "share"])
+
+
+def detect_pii(df: pd.DataFrame, *, reference: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """Columns whose *values* look like personal data (the column names are ignored).
+
+    Looks for e-mail addresses, UK phone numbers, UK postcodes, person names (share of values
+    whose first word is in a name vocabulary built from Faker's en_GB lists) and birth dates
+    (a date column whose values are mostly 10 to 110 years before ``reference``). A column
+    needs at least 10 values, and 80% of them matching (50% for names).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    reference : str or Timestamp, optional
+        The date ages are taken at; default today.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column``, ``pii`` (email, phone, postcode, person_name, date_of_birth), ``share``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["Oliver", "Amelia", "Harry", "Jack", "Emily"] * 2,
+    ...                    "b": ["x1@mail.com", "y@z.org"] * 5, "n": range(10)})
+    >>> detect_pii(df)[["column", "pii"]].values.tolist()
+    [['a', 'person_name'], ['b', 'email']]
+    """
+    _frame(df, "detect_pii")
+    ref = None if reference is None else pd.Timestamp(reference)
+    return pii_.detect(df, reference=ref)
+
+
+# --- quality findings ----------------------------------------------------------------------
+
+
+def survey_table(
+    df: pd.DataFrame, *, table: str = "data", as_of: str | pd.Timestamp | None = None,
+    stores: pd.DataFrame | None = None,
+) -> list[Finding]:
+    """The generic quality checks on one DataFrame (any data, not only the Bike Shop's).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    table : str, default="data"
+        Name used in the findings.
+    as_of : str or Timestamp, optional
+        The export date: later dates are findings. Default today.
+    stores : pandas.DataFrame, optional
+        A stores table; store-code columns are then matched against it.
+
+    Returns
+    -------
+    list of Finding
+        Empty when nothing is wrong.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"amount": [10.0, 12.5, -3.0, 8.0, 9.5, 11.0, 7.5, 10.5, 9.0, 12.0,
+    ...                               11.5],
+    ...                    "shop": ["A", "a", "A", "A", "B", "B", "A", "B", "A", "B", "A"]})
+    >>> [(f.kind, f.column, f.count) for f in survey_table(df)]
+    [('negative_amounts', 'amount', 1), ('inconsistent_codes', 'shop', 1)]
+    """
+    _frame(df, "survey_table")
+    when = pd.Timestamp.now().normalize() if as_of is None else pd.Timestamp(as_of)
+    found = pii_.detect(df, reference=when)
+    dob = set(found.loc[found["pii"] == "date_of_birth", "column"])
+    postcodes = list(found.loc[found["pii"] == "postcode", "column"])
+    return [
+        *chk.duplicate_rows(df, table),
+        *chk.missing(df, table, dob),
+        *chk.constant(df, table),
+        *chk.default_values(df, table, dob),
+        *chk.negative_amounts(df, table),
+        *chk.outliers(df, table),
+        *chk.future_dates(df, table, when),
+        *chk.inconsistent_codes(df, table, stores=stores, skip=set(found["column"])),
+        *chk.pii(found, table, len(df)),
+        *chk.messy_postcodes(df, table, postcodes),
+    ]
+
+
+def _duplicates(customers: pd.DataFrame) -> list[Finding]:
+    dups = fc.duplicate_map(customers)
+    if dups.empty:
+        return []
+    c = customers.set_index("customer_id")
+    ex = tuple(
+        f"{d} {c.at[d, 'first_name']} {c.at[d, 'last_name']} = {o} {c.at[o, 'first_name']} "
+        f"{c.at[o, 'last_name']}" for d, o in dups.head(3).itertuples(index=False)
+    )
+    return [Finding("customers", "customer_id", "duplicate_customers", len(dups), ex, "high",
+                    "The same person registered twice (same e-mail ignoring case and dots, "
+                    "or same name or one name and birth date, at the same postcode). Map "
+                    "every duplicate id to the original before counting visits: otherwise "
+                    "the old record looks lapsed and the new one looks new.")]
+
+
+def _test_accounts(customers: pd.DataFrame, tx: pd.DataFrame) -> list[Finding]:
+    test = fc.is_test_account(customers)
+    if not test.any():
+        return []
+    ids = customers.loc[test, "customer_id"]
+    lines = tx.loc[tx["customer_id"].isin(ids)]
+    odd = lines["amount_gbp"].abs().isin([0.0, 0.01, 9999.99]).mean() if len(lines) else 0
+    per = tx["customer_id"].value_counts()
+    ex = tuple(
+        f"{r.customer_id} {r.first_name} {r.last_name} <{r.email}>: "
+        f"{int(per.get(r.customer_id, 0))} till lines"
+        for r in customers.loc[test].head(3).itertuples(index=False)
+    )
+    return [Finding("customers", "email", "test_accounts", int(test.sum()),
+                    (*ex, f"{odd:.0%} of their lines are £0, 1p or £9,999.99"), "high",
+                    "Till and CRM test accounts are not customers: remove them and all their "
+                    "rows before any count, average or model.")]
+
+
+def _missing_months(tables: Any, export_date: str) -> list[Finding]:
+    out = []
+    for name, time in (("transactions", "timestamp"), ("workshop_jobs", "booked_in")):
+        df = getattr(tables, name)
+        df = df.loc[df[time] < pd.Timestamp(export_date) + pd.Timedelta(days=1)]
+        store = fc.canonical_store_codes(df["store_code"], tables.stores, table=name)
+        gaps = fc.missing_months(df[time], store)
+        if len(gaps):
+            ex = tuple(f"{g.store} {g.month}: {g.rows} rows (about {g.expected:.0f} in the "
+                       "months around it)" for g in gaps.itertuples(index=False))
+            out.append(Finding(name, "store_code", "missing_month", len(gaps), ex, "high",
+                               "A store-month with no rows while the others have them: data "
+                               "lost (a till migration), not a quiet month. Do not read it as "
+                               "customers not visiting; correct window counts that include it "
+                               "and say so."))
+    return out
+
+
+def _leaky(tables: Any, export_date: str) -> list[Finding]:
+    from casestudy.data import lapse_labels
+    from casestudy.features import clean_tables
+
+    end = pd.Timestamp(export_date)
+    cutoff = (end - pd.Timedelta(days=HORIZON_DAYS - 1)).to_period("M").to_timestamp()
+    y = lapse_labels(clean_tables(tables, export_date=export_date), cutoff, end=end)
+    c = tables.customers.set_index("customer_id").reindex(y.index)
+    found = set(pii_.detect(c.reset_index(), reference=end)["column"])
+    cols = [k for k in c.columns if k not in found and _kind(c[k]) != "text"]
+    return chk.leaky_columns(c[cols], y.to_numpy(), "customers", cutoff=cutoff)
+
+
+def survey_bike_shop(tables: Any, *, export_date: str = END) -> list[Finding]:
+    """Every finding on the Bike Shop's tables: the generic checks plus the domain checks.
+
+    Parameters
+    ----------
+    tables : BikeShop or World
+        The raw tables.
+    export_date : str, default="2025-12-31"
+        The day of the export: later dates are clock errors.
+
+    Returns
+    -------
+    list of Finding
+        In table order; pass to :func:`survey_report` for a table.
+
+    Examples
+    --------
+    >>> from casestudy.data import load_bike_shop
+    >>> kinds = {f.kind for f in survey_bike_shop(load_bike_shop())}
+    >>> {"duplicate_customers", "missing_month", "leaky_column"} <= kinds
+    True
+    """
+    t = _tables(tables)
+    findings: list[Finding] = []
+    for name, df in t.items():
+        findings += survey_table(df, table=name, as_of=export_date, stores=t["stores"])
+        if name == "customers":
+            findings += _duplicates(df) + _test_accounts(df, t["transactions"])
+    findings += _missing_months(tables, export_date) + _leaky(tables, export_date)
+    return findings
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def survey_report(findings: list[Finding]) -> pd.DataFrame:
+    """One row per finding, most severe first: the table chapter 5 shows.
+
+    Examples
+    --------
+    >>> f = Finding("t", "c", "negative_amounts", 2, ("-1", "-2"), "medium", "Refunds.")
+    >>> survey_report([f])[["table", "kind", "count", "examples"]].values.tolist()
+    [['t', 'negative_amounts', 2, '-1; -2']]
+    """
+    cols = ["severity", "table", "column", "kind", "count", "examples", "advice"]
+    rows = [
+        {"severity": f.severity, "table": f.table, "column": f.column, "kind": f.kind,
+         "count": int(f.count), "examples": "; ".join(f.examples), "advice": f.advice}
+        for f in findings
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    order = out["severity"].map(_SEVERITY_ORDER)
+    return out.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def report_markdown(findings: list[Finding], *, advice: bool = True) -> str:
+    """The report as a Markdown table (pipes escaped), for a MyST page.
+
+    Examples
+    --------
+    >>> f = Finding("t", "c", "outliers", 1, ("a|b",), "low", "Check.")
+    >>> print(report_markdown([f], advice=False))
+    | severity | table | column | kind | count | examples |
+    |---|---|---|---|---|---|
+    | low | t | c | outliers | 1 | a\\|b |
+    """
+    df = survey_report(findings)
+    if not advice:
+        df = df.drop(columns="advice")
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |")
+    return "\n".join(lines)
+
+
+def report_html(findings: list[Finding]) -> str:
+    """The report as an HTML table (values escaped), class ``survey-report``.
+
+    Examples
+    --------
+    >>> f = Finding("t", "c", "outliers", 1, ("<b>",), "low", "Check.")
+    >>> "&lt;b&gt;" in report_html([f])
+    True
+    """
+    df = survey_report(findings)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
+    return (f'<table class="survey-report"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+# --- free text -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextSurvey:
+    """What a free-text column holds.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        ``measure``, ``value``: notes, empty notes, mean/median/max length in characters and
+        words, vocabulary size.
+    terms : pandas.DataFrame
+        ``term``, ``count``, ``notes_share``: the most frequent words (stop words removed).
+    mentions : pandas.DataFrame
+        ``term``, ``notes``, ``notes_share``: notes mentioning each part or phrase of
+        ``parts``, most frequent first: candidate features (e.g. "chain worn" notes may
+        bring the customer back for a new chain).
+    """
+
+    summary: pd.DataFrame
+    terms: pd.DataFrame
+    mentions: pd.DataFrame
+
+
+def survey_text(notes: pd.Series, *, parts: tuple[str, ...] = PARTS, top: int = 20) -> TextSurvey:
+    """Lengths, vocabulary, frequent terms and part mentions of a free-text column.
+
+    Examples
+    --------
+    >>> s = survey_text(pd.Series(["New chain fitted.", "Brake pads low", "Chain worn"]),
+    ...                 parts=("chain", "brake"))
+    >>> s.mentions.values.tolist()
+    [['chain', 2, 0.6666666666666666], ['brake', 1, 0.3333333333333333]]
+    """
+    if not isinstance(notes, pd.Series):
+        raise TypeError(f"survey_text needs a pandas Series of text. Got {type(notes).__name__}.")
+    text = notes.fillna("").astype("str").str.lower()
+    words = text.str.findall(r"[a-z]+(?:-[a-z]+)?")
+    flat = words.explode().dropna()
+    flat = flat[~flat.isin(_STOP)]
+    n = max(len(text), 1)
+    per_note = flat.groupby(level=0).unique().explode().value_counts()
+    counts = flat.value_counts().head(top)
+    terms = pd.DataFrame({"term": counts.index, "count": counts.to_numpy(),
+                          "notes_share": per_note.reindex(counts.index).to_numpy() / n})
+    hits = [(p, int(text.str.contains(rf"\b{p}", regex=True).sum())) for p in parts]
+    mentions = pd.DataFrame(hits, columns=["term", "notes"])
+    mentions["notes_share"] = mentions["notes"] / n
+    mentions = mentions.sort_values("notes", ascending=False, kind="stable", ignore_index=True)
+    n_words = words.str.len()
+    length = text.str.len()
+    summary = pd.DataFrame({
+        "measure": ["notes", "empty notes", "mean characters", "median characters",
+                    "max characters", "mean words", "vocabulary size"],
+        "value": [len(text), int((length == 0).sum()), float(length.mean()),
+                  float(length.median()), int(length.max()), float(n_words.mean()),
+                  int(flat.nunique())],
+    })
+    return TextSurvey(summary=summary, terms=terms, mentions=mentions)
+
+
+# --- data versions -------------------------------------------------------------------------
+
+
+def data_version(tables: Any) -> str:
+    """A short, stable hash of the tables' contents, for experiment tracking.
+
+    The same data give the same string on any machine and run (row order, column names,
+    dtypes and every value count); one changed value changes it.
+
+    Parameters
+    ----------
+    tables : BikeShop, World, CleanTables, mapping of name to DataFrame, or DataFrame
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` and 16 hexadecimal characters.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1, 2]})
+    >>> data_version(df) == data_version(df.copy()), data_version(df) == data_version(df + 1)
+    (True, False)
+    >>> data_version(df)[:7]
+    'sha256:'
+    """
+    h = hashlib.sha256()
+    for name, df in sorted(_tables(tables).items()):
+        h.update(f"{name}|{list(map(str, df.columns))}|{list(map(str, df.dtypes))}|"
+                 f"{len(df)}".encode())
+        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return "sha256:" + h.hexdigest()[:16]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _frame(df: Any, where: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{where} needs a pandas DataFrame. Got {type(df).__name__} instead; "
+                        "wrap arrays with pd.DataFrame(...).")
+
+
+def _tables(tables: Any) -> dict[str, pd.DataFrame]:
+    """Name -> DataFrame for a BikeShop, World, CleanTables, mapping or single DataFrame."""
+    if isinstance(tables, pd.DataFrame):
+        return {"data": tables}
+    if isinstance(tables, dict):
+        out = dict(tables)
+    else:
+        out = {n: getattr(tables, n) for n in TABLE_NAMES if hasattr(tables, n)}
+    bad = [n for n, df in out.items() if not isinstance(df, pd.DataFrame)]
+    if not out or bad:
+        raise TypeError(
+            "Expected a BikeShop (casestudy.data.load_bike_shop()), a World, a dict of "
+            f"DataFrames or a DataFrame. Got {type(tables).__name__}"
+            + (f" with non-DataFrame entries {bad}." if bad else ".")
+        )
+    return out
