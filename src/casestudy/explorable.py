@@ -189,6 +189,11 @@ class View:
                 "The 'summary' of View must be a non-empty string that states what the figure "
                 f"shows (the page's text alternative). Got {self.summary!r} instead."
             )
+        if self.table is not None and not hasattr(self.table, "to_html"):
+            raise ValueError(
+                "The 'table' of View must be a pandas DataFrame (or None). "
+                f"Got {type(self.table).__name__} instead."
+            )
         if self.figure is not None and (not isinstance(self.alt, str) or not self.alt.strip()):
             raise ValueError(
                 "The 'alt' of View must describe the figure for readers who cannot see it, "
@@ -281,7 +286,7 @@ class Explorer:
         return itertools.product(*(range(n) for n in self.shape))
 
     def render(self, /, **params: Any) -> RenderedView:
-        """Compute the view at ``params`` and render it to HTML (what a kernel does live).
+        """Compute the view at ``params`` and render it to HTML, as stored in the page.
 
         A ``ValueError`` from the view function, or ``View(message=...)``, becomes a
         friendly message view; other exceptions propagate because they are bugs.
@@ -333,8 +338,16 @@ class Explorer:
         ------
         PageWeightError
             If the views would add more than ``max_bytes`` to the page.
+        ValueError
+            If every view is a message: the view function is more likely broken than
+            every combination impossible.
         """
-        views = {index: self.render(**self.params_at(index)) for index in self.grid()}
+        views = self.precompute_unchecked()
+        if all(v.error for v in views.values()) and len(views) > 1:
+            raise ValueError(
+                f"Every view of explorer {self.slug!r} is an error message, e.g. "
+                f"{next(iter(views.values())).summary!r}. Check the view function."
+            )
         self._check_weight(views)
         return views
 

@@ -212,6 +212,26 @@ def test_invalid_combinations_show_a_friendly_message_not_a_traceback(tiny_views
     assert tiny_views[(0, 0)].summary == "Too little to show."  # View(message=...)
 
 
+def test_a_grid_of_nothing_but_messages_is_treated_as_a_bug() -> None:
+    def view(cost: int) -> View:
+        raise ValueError("operands could not be broadcast together")
+
+    explorer = Explorer(view, Slider("cost", "Cost", 1, 3, 1), title="Broken")
+    with pytest.raises(ValueError, match="Every view of explorer 'unnamed' is an error message"):
+        explorer.precompute()
+
+
+def test_view_table_must_be_a_dataframe_and_is_rendered() -> None:
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValueError, match="'table' of View must be a pandas DataFrame"):
+        View(summary="x", table=[[1, 2]])
+    table = pd.DataFrame({"invited": [70], "value": ["£214"]})
+    explorer = Explorer(
+        lambda cost: View(summary="x", table=table), Slider("cost", "Cost", 1, 3, 1), title="T"
+    )
+    assert re.search(r'<table[^>]*class="dataframe cs-table"', explorer.render(cost=1).html)
+
+
 def test_page_weight_budget_is_enforced_with_a_clear_error() -> None:
     explorer = make_explorer(max_bytes=10_000)
     with pytest.raises(
