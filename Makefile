@@ -80,8 +80,10 @@ lab: setup  ## open JupyterLab on the notebooks (widgets work; root allowed)
 mlflow: setup  ## open the MLflow UI on the local tracking store
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1
 
-bench: setup  ## measure build and notebook speed (prints a table)
-	$(BIN)/python benchmarks/bench_book.py
+bench: setup  ## measure speed: book build, explorers, generator, planning, features, models
+	@for script in benchmarks/bench_*.py; do \
+		echo; echo "== $$script"; $(BIN)/python $$script || exit 1; \
+	done
 
 clean:  ## remove the build, the environment and every stamp
 	rm -rf _build $(VENV) node_modules _vendor $(STAMPS) .pytest_cache .ruff_cache

@@ -72,7 +72,11 @@ def main() -> int:
     rows = [(name, f"{t:6.1f} s", verdict(t, NOTEBOOK_TARGET_S)) for name, t in times.items()]
     total = sum(times.values())
     rows += [
-        ("all notebooks (sum of execution)", f"{total:6.1f} s", verdict(total, ALL_NOTEBOOKS_TARGET_S)),
+        (
+            "all notebooks (sum of execution)",
+            f"{total:6.1f} s",
+            verdict(total, ALL_NOTEBOOKS_TARGET_S),
+        ),
         ("cold build (wall)", f"{cold:6.1f} s", ""),
         ("cached rebuild (wall)", f"{cached:6.1f} s", verdict(cached, CACHED_TARGET_S)),
         ("built site size", f"{size:6.1f} MB", ""),

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-WIDGET_STATE = 'application/vnd.jupyter.widget-state+json'
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _broken_images(page) -> list[str]:
