@@ -28,7 +28,7 @@ def test_estimate_view_for_an_impossible_team_is_a_message() -> None:
 
 def test_factories_are_registered_with_coarse_grids() -> None:
     explorable.load_all(("casestudy.plan",))
-    for name, shape in (("model-value", (7, 5)), ("estimate-factors", (5, 5))):
+    for name, shape in (("model-value", (7, 5)), ("estimate-factors", (5, 3))):
         explorer = explorable.registry()[name]()
         assert explorer.name == name and explorer.shape == shape
         assert explorer.n_views <= 40
