@@ -57,20 +57,21 @@ lint: setup  ## ruff on the package, tests, scripts and notebooks
 	$(BIN)/ruff check src tests benchmarks scripts notebooks
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
-unit: setup  ## unit tests, doctests and data tests
-	$(PYTEST) -m "not browser and not live" tests/code tests/data src
+unit: setup  ## unit tests, doctests, data and repository tests
+	$(PYTEST) -m "not browser and not live" tests/code tests/data tests/repo tests/model src
 
 notebooks: setup  ## run every workbook notebook with nbval
 	$(PYTEST) --nbval-lax -p no:cacheprovider notebooks
 
 browser: setup  ## browser tests against the built book (run `make book` first)
-	$(PYTEST) -m "browser" tests/browser
+	$(PYTEST) tests/browser
 
 live: setup  ## a live kernel test: a Voila server on localhost
-	$(PYTEST) -m "live" tests/live
+	$(PYTEST) tests/live
 
-test: lint unit notebooks book  ## every check: lint, unit, data, notebooks, book build, browser
-	$(PYTEST) tests/browser tests/live tests/repo
+# Browser and live tests run in separate processes: each drives its own Playwright
+# session, and Playwright's sync API cannot nest two in one process.
+test: lint unit notebooks book browser live  ## every check: lint, unit, data, notebooks, book, browser, live
 
 # ---------------------------------------------------------------- for readers
 

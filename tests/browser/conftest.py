@@ -174,6 +174,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def chromium_path() -> str:
     path = find_chromium()
     if path is None:
+        if os.environ.get("CASESTUDY_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"CASESTUDY_REQUIRE_BROWSER is set but no Chromium was found: {SKIP_NO_CHROMIUM}"
+            )
         pytest.skip(SKIP_NO_CHROMIUM)
     return path
 
