@@ -113,7 +113,10 @@ def browser() -> Iterator[object]:
         "chromium"
     )
     if chromium is None:
-        pytest.skip("install Debian's chromium: apt-get install -y chromium")
+        message = "install Debian's chromium: apt-get install -y chromium"
+        if os.environ.get("CASESTUDY_REQUIRE_BROWSER"):
+            pytest.fail(f"CASESTUDY_REQUIRE_BROWSER is set but no Chromium was found: {message}")
+        pytest.skip(message)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
