@@ -120,3 +120,12 @@ def test_proposal_states_test_commitment_and_open_checks(project, bike_plan) -> 
     assert f"We commit to the P80:** {s.loc['P80', 'weeks']:.0f} working weeks" in text
     open_checks = [i for i in project.brief.checklist if i.status != "done"]
     assert "## Before signing" in text and all(i.check in text for i in open_checks)
+
+
+def test_heading_level_moves_every_heading(project, bike_plan) -> None:
+    text = plan.write_proposal(project, plan=bike_plan, heading_level=3)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0].startswith("### Proposal:")
+    assert all(h.startswith("### ") or h.startswith("#### ") for h in headings)
+    with pytest.raises(PlanError, match="'heading_level' \\(0\\)"):
+        plan.write_proposal(project, plan=bike_plan, heading_level=0)

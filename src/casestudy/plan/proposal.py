@@ -496,7 +496,12 @@ def _value_assumption(a: ValueAssumptions) -> str:
     )
 
 
-def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
+def write_proposal(
+    project: Project,
+    *,
+    plan: ProjectPlan | None = None,
+    heading_level: int = 1,
+) -> str:
     """The one-page proposal as Markdown: hypothesis, scope, value, estimate, team, risks.
 
     Display it in a notebook with ``IPython.display.Markdown(write_proposal(project))``.
@@ -506,6 +511,9 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     project : Project
     plan : ProjectPlan, optional
         By default :func:`plan_project` with proposal.yaml's settings (100,000 runs).
+    heading_level : int, default=1
+        Level of the title heading; sections are one level below. Use 3 to show the
+        proposal inside a book page without adding to the page's own outline.
 
     Returns
     -------
@@ -520,7 +528,20 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
     '# Proposal: Keeping Bike Shop customers coming back'
     >>> "| P80 |" in text
     True
+    >>> write_proposal(project, plan=plan_project(project, n_runs=2000),
+    ...                heading_level=3).splitlines()[0]
+    '### Proposal: Keeping Bike Shop customers coming back'
     """
+    level = int(
+        number(
+            heading_level,
+            where="write_proposal",
+            field="heading_level",
+            low=1,
+            high=5,
+            fix="Use a heading level from 1 to 5.",
+        )
+    )
     plan = plan or plan_project(project)
     b = project.brief
     sections = [
@@ -536,4 +557,9 @@ def write_proposal(project: Project, *, plan: ProjectPlan | None = None) -> str:
         _assumptions_section(project, plan),
         _checklist_section(project),
     ]  # fmt: skip
-    return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
+    text = "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
+    if level > 1:  # every heading starts a line with "#"; push each down a few levels
+        text = "\n".join(
+            "#" * (level - 1) + line if line.startswith("#") else line for line in text.split("\n")
+        )
+    return text
