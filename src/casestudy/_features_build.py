@@ -84,15 +84,11 @@ def check_tables(tables: Any, *, where: str) -> None:
 # --- cleaning steps ------------------------------------------------------------------------
 
 
-def drop_test_accounts(customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Customers without the test accounts, and the test accounts' ids."""
-    test = fc.is_test_account(customers)
-    return customers.loc[~test], customers.loc[test, "customer_id"].to_numpy(np.int64)
-
-
-def merge_duplicates(customers: pd.DataFrame, dups: pd.DataFrame) -> pd.DataFrame:
-    """Customer rows of the originals only (each original was created first)."""
-    return customers.loc[~customers["customer_id"].isin(dups["duplicate_id"])]
+def merge_duplicates(customers: pd.DataFrame, dups: pd.DataFrame, tests: np.ndarray
+                     ) -> pd.DataFrame:
+    """Customer rows of real originals only (no test accounts, no duplicate registrations)."""
+    ids = customers["customer_id"]
+    return customers.loc[~ids.isin(dups["duplicate_id"]) & ~ids.isin(tests)]
 
 
 def fix_events(
@@ -108,13 +104,14 @@ def fix_events(
 
     Returns the cleaned table and the number of rows dated after the export (clock errors).
     """
-    t = df[time]
-    future = (t > export_end).to_numpy()
-    keep = ~future & ~df["customer_id"].isin(tests).to_numpy()
+    t = df[time].to_numpy()
+    future = t > np.datetime64(export_end)
+    keep = ~future
     if cutoff is not None:
-        keep &= (t < cutoff).to_numpy()
-    out = df.loc[keep].copy()
-    out["customer_id"] = fc.remap_ids(out["customer_id"], dups)
+        keep &= t < np.datetime64(cutoff)
+    keep &= ~np.isin(df["customer_id"].to_numpy(), tests)
+    out = df.loc[keep]
+    out = out.assign(customer_id=fc.remap_ids(out["customer_id"], dups))
     return out, int(future.sum())
 
 
@@ -123,21 +120,32 @@ def clean(
     *,
     cutoff: pd.Timestamp | None,
     export_end: pd.Timestamp,
-    dups: pd.DataFrame | None = None,
+    people: fc.People | None = None,
+    names: tuple[str, ...] = ("transactions", "workshop_jobs", "email_events"),
 ) -> CleanTables:
-    """All cleaning steps, in order (see :func:`casestudy.features.clean_tables`)."""
+    """All cleaning steps, in order (see :func:`casestudy.features.clean_tables`).
+
+    ``people`` (from :func:`~casestudy._features_clean.people_index`) saves redoing the
+    string work when cleaning at several cut-offs; ``names`` limits the event tables cleaned
+    (the others are returned empty).
+    """
+    people = fc.people_index(tables.customers) if people is None else people
     cust = tables.customers
     if cutoff is not None:
-        cust = cust.loc[cust["created_at"] < cutoff]
-    cust, tests = drop_test_accounts(cust)
-    dups = fc.duplicate_map(cust) if dups is None else dups
-    log = {"test_accounts_removed": len(tests), "duplicate_customers_merged": len(dups)}
+        cust = cust.loc[(cust["created_at"] < cutoff).to_numpy()]
+    tests = people.test_ids
+    dups = fc.duplicates_of(people, created_before=cutoff)
+    log = {"test_accounts_removed": int(cust["customer_id"].isin(tests).sum()),
+           "duplicate_customers_merged": len(dups)}
     out: dict[str, pd.DataFrame] = {}
     for name, time in (
         ("transactions", "timestamp"), ("workshop_jobs", "booked_in"),
         ("email_events", "timestamp"),
     ):
         df = getattr(tables, name)
+        if name not in names:
+            out[name] = df.iloc[:0]
+            continue
         if name != "email_events":
             df = df.assign(
                 store_code=fc.canonical_store_codes(df["store_code"], tables.stores, table=name)
@@ -150,7 +158,7 @@ def clean(
     gaps = fc.missing_months(tx["timestamp"], tx["store_code"], last_complete=cutoff is not None)
     log["missing_store_months"] = len(gaps)
     return CleanTables(
-        stores=tables.stores, customers=merge_duplicates(cust, dups), duplicates=dups,
+        stores=tables.stores, customers=merge_duplicates(cust, dups, tests), duplicates=dups,
         gaps=gaps, log=log, **out,
     )
 
@@ -159,54 +167,55 @@ def clean(
 
 
 def gap_factor(
-    store: pd.Series, gaps: pd.DataFrame, *, start: pd.Timestamp, stop: pd.Timestamp
+    store: np.ndarray, gaps: pd.DataFrame, *, start: pd.Timestamp, stop: pd.Timestamp,
+    stores: list[str],
 ) -> np.ndarray:
     """Weight of each row in the window ``[start, stop)``: ``W / (W - lost days)`` at a store
     with a missing month inside the window, else 1 (the lost month is filled in at the
-    store's own rate over the rest of the window)."""
+    store's own rate over the rest of the window). ``store`` holds codes into ``stores``."""
     w = np.ones(len(store))
     days = (stop - start).days
     for g in gaps.itertuples(index=False):
         lo = max(g.month.start_time, start)
         hi = min(g.month.end_time.normalize() + pd.Timedelta(days=1), stop)
         lost = max((hi - lo).days, 0)
-        if 0 < lost < days:
-            w[(store.astype("str") == g.store).to_numpy()] *= days / (days - lost)
+        if 0 < lost < days and g.store in stores:
+            w[store == stores.index(g.store)] *= days / (days - lost)
     return w
 
 
 def visit_days(ct: CleanTables) -> pd.DataFrame:
-    """One row per customer and visit day: ``customer_id``, ``day``, ``store``, ``kind``.
+    """One row per visit record: ``customer_id``, ``day`` (days since 1970), ``store`` (code
+    into the stores table), ``job``.
 
     A visit is a purchase with a positive amount (refunds are not visits) or a workshop job,
     as in :func:`casestudy.data.visits`.
     """
-    tx = ct.transactions.loc[ct.transactions["amount_gbp"] > 0]
+    tx = ct.transactions.loc[(ct.transactions["amount_gbp"] > 0).to_numpy()]
     jobs = ct.workshop_jobs
+
+    def days(t: pd.Series) -> np.ndarray:
+        return t.to_numpy().astype("datetime64[D]").astype(np.int64)
+
     return pd.DataFrame(
         {
             "customer_id": np.concatenate(
                 [tx["customer_id"].to_numpy(np.int64), jobs["customer_id"].to_numpy(np.int64)]
             ),
-            "day": np.concatenate(
-                [tx["timestamp"].to_numpy().astype("datetime64[D]"),
-                 jobs["booked_in"].to_numpy().astype("datetime64[D]")]
-            ),
-            "store": np.concatenate(
-                [tx["store_code"].astype("str").to_numpy(), jobs["store_code"].astype("str")]
-            ),
+            "day": np.concatenate([days(tx["timestamp"]), days(jobs["booked_in"])]),
+            "store": np.concatenate([tx["store_code"].cat.codes.to_numpy(np.int16),
+                                     jobs["store_code"].cat.codes.to_numpy(np.int16)]),
             "job": np.r_[np.zeros(len(tx), bool), np.ones(len(jobs), bool)],
         }
     )
 
 
-def _in(v: pd.DataFrame, col: str, start: Any, stop: Any) -> pd.DataFrame:
-    t = v[col]
-    return v.loc[((t >= start) & (t < stop)).to_numpy()]
+def _day_number(t: pd.Timestamp) -> int:
+    return int(np.datetime64(t, "D").astype(np.int64))
 
 
 def window_counts(
-    v: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int
+    v: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int, stores: list[str]
 ) -> pd.DataFrame:
     """Visits, purchase days and jobs per customer in the ``days`` before ``cutoff``.
 
@@ -214,61 +223,79 @@ def window_counts(
     for purchases at a store with a missing month in the window.
     """
     start = cutoff - pd.Timedelta(days=days)
-    w = _in(v, "day", np.datetime64(start, "D"), np.datetime64(cutoff, "D"))
-    w = w.assign(weight=np.where(w["job"], 1.0, gap_factor(w["store"], gaps, start=start,
-                                                            stop=cutoff)))
-    buy = w.loc[~w["job"]].groupby(["customer_id", "day"])["weight"].max()
-    job_days = w.loc[w["job"]].groupby(["customer_id", "day"])["weight"].max()
-    visit = pd.concat([buy, job_days]).groupby(level=[0, 1]).max()
+    day = v["day"].to_numpy()
+    inside = (day >= _day_number(start)) & (day < _day_number(cutoff))
+    cid, day, job = v["customer_id"].to_numpy()[inside], day[inside], v["job"].to_numpy()[inside]
+    weight = np.where(job, 1.0, gap_factor(v["store"].to_numpy()[inside], gaps, start=start,
+                                           stop=cutoff, stores=stores))
+    key = (cid << 20) | (day - _day_number(start))  # one integer per customer and day
+
+    def per_customer(mask: np.ndarray) -> pd.Series:
+        per_day = pd.Series(weight[mask]).groupby(key[mask]).max()
+        return per_day.groupby(per_day.index.to_numpy() >> 20).sum()
+
     return pd.DataFrame(
         {
-            f"visits_{days}d": visit.groupby(level=0).sum(),
-            f"purchases_{days}d": buy.groupby(level=0).sum(),
-            f"jobs_{days}d": w.loc[w["job"]].groupby("customer_id").size().astype(float),
+            f"visits_{days}d": per_customer(np.ones(len(key), bool)),
+            f"purchases_{days}d": per_customer(~job),
+            f"jobs_{days}d": pd.Series(job.astype(float)).groupby(cid).sum(),
         }
     )
 
 
-def spend(tx: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int) -> pd.Series:
+def spend(tx: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int,
+          stores: list[str]) -> pd.Series:
     """Net spend (purchases minus refunds) in the ``days`` before ``cutoff``, gap-weighted."""
     start = cutoff - pd.Timedelta(days=days)
-    w = _in(tx, "timestamp", start, cutoff)
-    weight = gap_factor(w["store_code"], gaps, start=start, stop=cutoff)
-    amount = pd.Series(w["amount_gbp"].to_numpy() * weight, index=w["customer_id"].to_numpy())
-    return amount.groupby(level=0).sum().rename(f"spend_{days}d")
+    t = tx["timestamp"].to_numpy()
+    inside = (t >= np.datetime64(start)) & (t < np.datetime64(cutoff))
+    w = tx.loc[inside]
+    weight = gap_factor(w["store_code"].cat.codes.to_numpy(), gaps, start=start, stop=cutoff,
+                        stores=stores)
+    amount = pd.Series(w["amount_gbp"].to_numpy() * weight)
+    return amount.groupby(w["customer_id"].to_numpy()).sum().rename(f"spend_{days}d")
 
 
 def bikes_owned(tx: pd.DataFrame) -> pd.DataFrame:
     """One 0/1 column per bike type: bought before the cut-off and not refunded."""
-    bikes = tx.loc[tx["product"].astype("str").isin(BIKE_TYPES)]
-    sign = np.sign(bikes["amount_gbp"].to_numpy())
-    net = pd.crosstab(bikes["customer_id"], bikes["product"].astype("str"), values=sign,
-                      aggfunc="sum")
-    net = net.reindex(columns=list(BIKE_TYPES)).fillna(0) > 0
+    product = tx["product"].astype("category")
+    is_bike = product.isin(BIKE_TYPES).to_numpy()
+    bikes = tx.loc[is_bike]
+    sign = pd.Series(np.sign(bikes["amount_gbp"].to_numpy()))
+    net = sign.groupby([bikes["customer_id"].to_numpy(),
+                        bikes["product"].astype("str").to_numpy()]).sum().unstack(fill_value=0)
+    net = net.reindex(columns=list(BIKE_TYPES), fill_value=0) > 0
     names = {b: "ebike_owner" if b == "e-bike" else f"owns_{b}" for b in BIKE_TYPES}
     return net.astype(np.int8).rename(columns=names)
 
 
 def email_rates(events: pd.DataFrame, cutoff: pd.Timestamp, days: int) -> pd.DataFrame:
     """Sends, open rate and click rate in the ``days`` before ``cutoff`` (0 if none sent)."""
-    w = _in(events, "timestamp", cutoff - pd.Timedelta(days=days), cutoff)
-    n = pd.crosstab(w["customer_id"], w["event"].astype("str"))
-    n = n.reindex(columns=["send", "open", "click"], fill_value=0)
-    sent = n["send"].to_numpy(float)
+    t = events["timestamp"].to_numpy()
+    inside = (t >= np.datetime64(cutoff - pd.Timedelta(days=days))) & (t < np.datetime64(cutoff))
+    cid = events["customer_id"].to_numpy()[inside]
+    code, kinds = pd.factorize(events["event"].to_numpy()[inside])
+    ids, row = np.unique(cid, return_inverse=True)
+    n = np.zeros((len(ids), 3))
+    for j, name in enumerate(("send", "open", "click")):
+        hits = np.flatnonzero(np.asarray(kinds) == name)
+        if len(hits):
+            n[:, j] = np.bincount(row[code == hits[0]], minlength=len(ids))
+    sent = n[:, 0]
     safe = np.where(sent > 0, sent, 1.0)
     return pd.DataFrame(
         {
             f"emails_sent_{days}d": sent,
-            f"email_open_rate_{days}d": np.clip(n["open"].to_numpy() / safe, 0, 1),
-            f"email_click_rate_{days}d": np.clip(n["click"].to_numpy() / safe, 0, 1),
+            f"email_open_rate_{days}d": np.clip(n[:, 1] / safe, 0, 1),
+            f"email_click_rate_{days}d": np.clip(n[:, 2] / safe, 0, 1),
         },
-        index=n.index,
+        index=ids,
     )
 
 
-def last_day(days: pd.Series, ids: pd.Series) -> pd.Series:
+def last_day(days: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> pd.Series:
     """The latest day per customer."""
-    return pd.Series(days.to_numpy(), index=ids.to_numpy()).groupby(level=0).max()
+    return pd.Series(np.asarray(days)).groupby(np.asarray(ids)).max()
 
 
 def pseudonymise(ids: np.ndarray) -> np.ndarray:

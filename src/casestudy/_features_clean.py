@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -195,6 +196,52 @@ def _components(keys: list[np.ndarray]) -> np.ndarray:
             return root
 
 
+@dataclass(frozen=True)
+class People:
+    """The customers' string work done once: test flags and integer linking keys.
+
+    Rows (test accounts excluded) are in order of creation (ties: lowest id), so a group's
+    lowest row is its original record.
+    """
+
+    test_ids: np.ndarray
+    ids: np.ndarray
+    created: np.ndarray
+    dob: np.ndarray
+    keys: tuple[np.ndarray, ...]
+
+
+def people_index(customers: pd.DataFrame) -> People:
+    """Normalise the customers once (names, e-mails, postcodes) for :func:`duplicates_of`."""
+    test = is_test_account(customers).to_numpy()
+    c = customers.loc[~test]
+    order = np.lexsort((c["customer_id"].to_numpy(), c["created_at"].to_numpy()))
+    c = c.iloc[order].reset_index(drop=True)
+    return People(
+        test_ids=customers.loc[test, "customer_id"].to_numpy(np.int64),
+        ids=c["customer_id"].to_numpy(np.int64),
+        created=c["created_at"].to_numpy(),
+        dob=c["date_of_birth"].where(~is_default_date(c["date_of_birth"])).to_numpy(),
+        keys=tuple(_link_keys(c)),
+    )
+
+
+def duplicates_of(people: People, *, created_before: object = None) -> pd.DataFrame:
+    """Duplicate -> original ids among the customers created before ``created_before``."""
+    rows = np.arange(len(people.ids))
+    if created_before is not None:
+        rows = rows[people.created < np.datetime64(pd.Timestamp(created_before))]
+    if len(rows) == 0:
+        return pd.DataFrame({"duplicate_id": np.array([], np.int64),
+                             "original_id": np.array([], np.int64)})
+    root = _components([k[rows] for k in people.keys])
+    ids, dob = people.ids[rows], people.dob[rows]
+    clash = ~pd.isna(dob) & ~pd.isna(dob[root]) & (dob != dob[root])
+    dup = (root != np.arange(len(rows))) & ~clash
+    out = pd.DataFrame({"duplicate_id": ids[dup], "original_id": ids[root[dup]]})
+    return out.sort_values("duplicate_id", ignore_index=True)
+
+
 def duplicate_map(customers: pd.DataFrame) -> pd.DataFrame:
     """Each duplicate registration's id and the id of its original (earliest) record.
 
@@ -208,24 +255,20 @@ def duplicate_map(customers: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``duplicate_id``, ``original_id`` (int64), sorted by ``duplicate_id``.
     """
-    c = customers.loc[~is_test_account(customers)]
-    order = np.lexsort((c["customer_id"].to_numpy(), c["created_at"].to_numpy()))
-    c = c.iloc[order].reset_index(drop=True)
-    root = _components(_link_keys(c))
-    ids = c["customer_id"].to_numpy(np.int64)
-    dob = c["date_of_birth"].where(~is_default_date(c["date_of_birth"])).to_numpy()
-    clash = ~pd.isna(dob) & ~pd.isna(dob[root]) & (dob != dob[root])
-    dup = (root != np.arange(len(c))) & ~clash
-    out = pd.DataFrame({"duplicate_id": ids[dup], "original_id": ids[root[dup]]})
-    return out.sort_values("duplicate_id", ignore_index=True)
+    return duplicates_of(people_index(customers))
 
 
 def remap_ids(ids: pd.Series, dups: pd.DataFrame) -> pd.Series:
-    """Replace duplicate ids by their original ids."""
+    """Replace duplicate ids by their original ids (``np.searchsorted`` on sorted ids)."""
     if dups.empty:
         return ids
-    m = pd.Series(dups["original_id"].to_numpy(), index=dups["duplicate_id"].to_numpy())
-    return ids.map(m).fillna(ids).astype(np.int64)
+    k = dups["duplicate_id"].to_numpy(np.int64)
+    v = dups["original_id"].to_numpy(np.int64)
+    order = np.argsort(k)
+    k, v = k[order], v[order]
+    a = ids.to_numpy(np.int64)
+    pos = np.clip(np.searchsorted(k, a), 0, len(k) - 1)
+    return pd.Series(np.where(k[pos] == a, v[pos], a), index=ids.index, name=ids.name)
 
 
 # --- missing months ------------------------------------------------------------------------

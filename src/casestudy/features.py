@@ -221,23 +221,23 @@ def clean_tables(
 
 def _features(ct: CleanTables, cutoff: pd.Timestamp) -> pd.DataFrame:
     """Feature rows of the active customers (indexed by customer_id), from cleaned history."""
+    stores = list(ct.stores["store_code"])
     v = fb.visit_days(ct)
     last = fb.last_day(v["day"], v["customer_id"])
-    c = np.datetime64(cutoff, "D")
-    recency = ((c - last.to_numpy()) / fb.DAY).astype(np.int64)
+    recency = fb._day_number(cutoff) - last.to_numpy()
     active = last.index[recency <= ACTIVE_DAYS]
     X = pd.DataFrame({"recency_days": recency}, index=last.index).loc[active]
     for days in (90, 365):
-        X = X.join(fb.window_counts(v, ct.gaps, cutoff, days))
-    X = X.join(fb.spend(ct.transactions, ct.gaps, cutoff, 365))
+        X = X.join(fb.window_counts(v, ct.gaps, cutoff, days, stores))
+    X = X.join(fb.spend(ct.transactions, ct.gaps, cutoff, 365, stores))
     X = X.join(fb.bikes_owned(ct.transactions))
     cust = ct.customers.set_index("customer_id")
     X = X.join(cust[["home_store", "distance_km"]])
     X = X.join(fb.email_rates(ct.email_events, cutoff, 180))
     X["tenure_days"] = ((cutoff - cust["created_at"].reindex(X.index)).dt.days).clip(lower=0)
-    jobs = ct.workshop_jobs
-    last_job = fb.last_day(jobs["booked_in"], jobs["customer_id"]).reindex(X.index)
-    X["months_since_last_job"] = ((cutoff - last_job).dt.days / 30.4375).fillna(
+    jobs = v.loc[v["job"].to_numpy()]
+    last_job = fb.last_day(jobs["day"], jobs["customer_id"]).reindex(X.index)
+    X["months_since_last_job"] = ((fb._day_number(cutoff) - last_job) / 30.4375).fillna(
         fb.NO_JOB_MONTHS
     ).clip(upper=fb.NO_JOB_MONTHS)
     return _typed(X)
@@ -285,11 +285,11 @@ def _labels(
 
 def _table(
     tables: Any, cutoff: pd.Timestamp, *, export_date: str, full: CleanTables | None,
-    label: bool,
+    label: bool, people: fc.People,
 ) -> ModellingTable:
     """One cut-off's modelling table (``full``: the cleaning without a cut-off, for labels)."""
     export_end = _export_end(export_date, "build_modelling_table")
-    ct = fb.clean(tables, cutoff=cutoff, export_end=export_end)
+    ct = fb.clean(tables, cutoff=cutoff, export_end=export_end, people=people)
     X = _features(ct, cutoff)
     ids = X.index
     keys = pd.Index(pseudonymise(ids.to_numpy()), name="key")
@@ -303,6 +303,12 @@ def _table(
         frame.index = keys
     lookup = pd.DataFrame({"customer_id": ids.to_numpy(np.int64), "cutoff": cutoff}, index=keys)
     return ModellingTable(X=X, y=y, audit=audit, keys=lookup)
+
+
+def _label_tables(tables: Any, export_date: str, people: fc.People, where: str) -> CleanTables:
+    """Purchases and jobs cleaned with every row (all duplicates known): for labels only."""
+    return fb.clean(tables, cutoff=None, export_end=_export_end(export_date, where),
+                    people=people, names=("transactions", "workshop_jobs"))
 
 
 def build_modelling_table(
@@ -355,9 +361,9 @@ def build_modelling_table(
             f"Use a cut-off on or before {(end - pd.Timedelta(days=179)).date()}, or pass "
             "label=False to build features for scoring."
         )
-    full = fb.clean(tables, cutoff=None, export_end=_export_end(export_date, where)) if label \
-        else None
-    return _table(tables, c, export_date=export_date, full=full, label=label)
+    people = fc.people_index(tables.customers)
+    full = _label_tables(tables, export_date, people, where) if label else None
+    return _table(tables, c, export_date=export_date, full=full, label=label, people=people)
 
 
 def build_training_set(
@@ -380,8 +386,10 @@ def build_training_set(
     cuts = [_day(c, "cutoffs", where) for c in pd.Index(cutoffs)]
     if not cuts:
         raise ValueError(f"{where}: 'cutoffs' is empty. Pass e.g. ['2024-01-01', '2024-02-01'].")
-    full = fb.clean(tables, cutoff=None, export_end=_export_end(export_date, where))
-    parts = [_table(tables, c, export_date=export_date, full=full, label=True) for c in cuts]
+    people = fc.people_index(tables.customers)
+    full = _label_tables(tables, export_date, people, where)
+    parts = [_table(tables, c, export_date=export_date, full=full, label=True, people=people)
+             for c in cuts]
 
     def stack(frames: list[Any]) -> Any:
         return pd.concat(frames, keys=cuts, names=["cutoff", "key"])

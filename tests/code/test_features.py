@@ -151,11 +151,13 @@ def test_the_missing_month_is_filled_in_at_the_store_rate(shop):
     assert ct.gaps[["store", "rows"]].values.tolist() == [["RPK", 0]]
     from casestudy._features_build import gap_factor
 
-    w = gap_factor(pd.Series(["RPK", "CTY"]), ct.gaps, start=pd.Timestamp("2024-03-03"),
-                   stop=pd.Timestamp("2024-06-01"))
+    stores = ["CTY", "UNI", "RPK", "CST", "WEB"]
+    codes = np.array([2, 0])  # RPK, CTY
+    w = gap_factor(codes, ct.gaps, start=pd.Timestamp("2024-03-03"),
+                   stop=pd.Timestamp("2024-06-01"), stores=stores)
     assert w.tolist() == [1.0, 1.0]  # the window does not contain February
-    w = gap_factor(pd.Series(["RPK", "CTY"]), ct.gaps, start=pd.Timestamp("2023-06-02"),
-                   stop=pd.Timestamp("2024-06-01"))
+    w = gap_factor(codes, ct.gaps, start=pd.Timestamp("2023-06-02"),
+                   stop=pd.Timestamp("2024-06-01"), stores=stores)
     assert w[0] == pytest.approx(365 / (365 - 29)) and w[1] == 1.0
 
 
