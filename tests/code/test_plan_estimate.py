@@ -211,3 +211,19 @@ def test_load_tasks_from_a_file(tmp_path) -> None:
     path.write_text(yaml.safe_dump({"tasks": []}))
     with pytest.raises(PlanError, match="must not be empty"):
         plan.load_tasks(path)
+
+
+def test_an_unquoted_comma_in_a_task_name_is_caught(tmp_path) -> None:
+    """In YAML's one-line form, `name: A, B` silently becomes name 'A' plus a key 'B'."""
+    path = tmp_path / "tasks.yaml"
+    path.write_text(
+        "tasks:\n  - {id: T1, name: Ethics, privacy re-check, phase: sprint-1,"
+        " group: governance, role: product-owner, min: 1, likely: 2, max: 4}\n"
+    )
+    with pytest.raises(PlanError, match="'privacy re-check' \\(None\\) is not a known field"):
+        plan.load_tasks(path)
+
+
+def test_shipped_task_names_are_whole() -> None:
+    names = {t.id: t.name for t in plan.load_tasks()}
+    assert names["T16"] == "Ethics, privacy and security re-check"

@@ -128,9 +128,23 @@ def _three_point(record: Mapping[str, Any], where: str) -> tuple[float, float, f
     return lo, mid, hi
 
 
+def _no_extra_fields(record: Mapping[str, Any], known: Sequence[str], *, where: str) -> None:
+    """Reject unknown fields: in YAML's one-line {...} form an unquoted comma splits a value."""
+    for key in record:
+        if key not in known:
+            raise PlanError(
+                where,
+                str(key),
+                record[key],
+                f"is not a known field (known: {list(known)})",
+                'If it is part of a text with a comma, quote the text: name: "A, B and C".',
+            )
+
+
 def _task(record: Mapping[str, Any], roles: Sequence[str]) -> Task:
     where = f"Task {record.get('name', record.get('id', '?'))!r}"
     require(record, _TASK_FIELDS, where=where, source="tasks.yaml")
+    _no_extra_fields(record, _TASK_FIELDS, where=where)
     choice(record["phase"], PHASES, where=where, field="phase")
     choice(record["group"], GROUPS, where=where, field="group")
     choice(record["role"], roles, where=where, field="role", fix=_ROLE_FIX)
@@ -175,6 +189,10 @@ def parse_tasks(
     Traceback (most recent call last):
     ...
     casestudy.plan._checks.PlanError: Task 'Data survey': 'role' ('wizard') must be one of [...
+    >>> parse_tasks([{**rec, "min": 4, "name": "Ethics", "privacy and security": None}])
+    Traceback (most recent call last):
+    ...
+    casestudy.plan._checks.PlanError: Task 'Ethics': 'privacy and security' (None) is not ...
     """
     tasks = tuple(_task(r if isinstance(r, Mapping) else {"record": r}, roles) for r in records)
     unique_ids((t.id for t in tasks), what="Task", source="tasks.yaml")

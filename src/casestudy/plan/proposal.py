@@ -31,6 +31,7 @@ from casestudy.plan.estimate import (
     RuleOfThumb,
     Simulation,
     Task,
+    _no_extra_fields,
     assessed_factors,
     compare_with_rule_of_thumb,
     load_factors,
@@ -168,6 +169,7 @@ def parse_checklist(
         where = f"Check {record.get('id', '?')!r}" if isinstance(record, dict) else "Check"
         fields = ("id", "check", "why", "owner", "status")
         require(record, fields, where=where, source="proposal.yaml")
+        _no_extra_fields(record, fields, where=where)
         choice(
             record["owner"],
             owners,
