@@ -55,8 +55,16 @@ class CleanTables:
 REQUIRED: dict[str, tuple[str, ...]] = {
     "stores": ("store_code", "name", "town", "kind"),
     "customers": (
-        "customer_id", "first_name", "last_name", "email", "postcode", "date_of_birth",
-        "gender", "home_store", "distance_km", "created_at",
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "postcode",
+        "date_of_birth",
+        "gender",
+        "home_store",
+        "distance_km",
+        "created_at",
     ),
     "transactions": ("customer_id", "store_code", "timestamp", "product", "amount_gbp"),
     "workshop_jobs": ("customer_id", "store_code", "booked_in", "job_type"),
@@ -84,8 +92,9 @@ def check_tables(tables: Any, *, where: str) -> None:
 # --- cleaning steps ------------------------------------------------------------------------
 
 
-def merge_duplicates(customers: pd.DataFrame, dups: pd.DataFrame, tests: np.ndarray
-                     ) -> pd.DataFrame:
+def merge_duplicates(
+    customers: pd.DataFrame, dups: pd.DataFrame, tests: np.ndarray
+) -> pd.DataFrame:
     """Customer rows of real originals only (no test accounts, no duplicate registrations)."""
     ids = customers["customer_id"]
     return customers.loc[~ids.isin(dups["duplicate_id"]) & ~ids.isin(tests)]
@@ -135,11 +144,14 @@ def clean(
         cust = cust.loc[(cust["created_at"] < cutoff).to_numpy()]
     tests = people.test_ids
     dups = fc.duplicates_of(people, created_before=cutoff)
-    log = {"test_accounts_removed": int(cust["customer_id"].isin(tests).sum()),
-           "duplicate_customers_merged": len(dups)}
+    log = {
+        "test_accounts_removed": int(cust["customer_id"].isin(tests).sum()),
+        "duplicate_customers_merged": len(dups),
+    }
     out: dict[str, pd.DataFrame] = {}
     for name, time in (
-        ("transactions", "timestamp"), ("workshop_jobs", "booked_in"),
+        ("transactions", "timestamp"),
+        ("workshop_jobs", "booked_in"),
         ("email_events", "timestamp"),
     ):
         df = getattr(tables, name)
@@ -158,8 +170,12 @@ def clean(
     gaps = fc.missing_months(tx["timestamp"], tx["store_code"], last_complete=cutoff is not None)
     log["missing_store_months"] = len(gaps)
     return CleanTables(
-        stores=tables.stores, customers=merge_duplicates(cust, dups, tests), duplicates=dups,
-        gaps=gaps, log=log, **out,
+        stores=tables.stores,
+        customers=merge_duplicates(cust, dups, tests),
+        duplicates=dups,
+        gaps=gaps,
+        log=log,
+        **out,
     )
 
 
@@ -167,7 +183,11 @@ def clean(
 
 
 def gap_factor(
-    store: np.ndarray, gaps: pd.DataFrame, *, start: pd.Timestamp, stop: pd.Timestamp,
+    store: np.ndarray,
+    gaps: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    stop: pd.Timestamp,
     stores: list[str],
 ) -> np.ndarray:
     """Weight of each row in the window ``[start, stop)``: ``W / (W - lost days)`` at a store
@@ -203,8 +223,12 @@ def visit_days(ct: CleanTables) -> pd.DataFrame:
                 [tx["customer_id"].to_numpy(np.int64), jobs["customer_id"].to_numpy(np.int64)]
             ),
             "day": np.concatenate([days(tx["timestamp"]), days(jobs["booked_in"])]),
-            "store": np.concatenate([tx["store_code"].cat.codes.to_numpy(np.int16),
-                                     jobs["store_code"].cat.codes.to_numpy(np.int16)]),
+            "store": np.concatenate(
+                [
+                    tx["store_code"].cat.codes.to_numpy(np.int16),
+                    jobs["store_code"].cat.codes.to_numpy(np.int16),
+                ]
+            ),
             "job": np.r_[np.zeros(len(tx), bool), np.ones(len(jobs), bool)],
         }
     )
@@ -226,8 +250,11 @@ def window_counts(
     day = v["day"].to_numpy()
     inside = (day >= _day_number(start)) & (day < _day_number(cutoff))
     cid, day, job = v["customer_id"].to_numpy()[inside], day[inside], v["job"].to_numpy()[inside]
-    weight = np.where(job, 1.0, gap_factor(v["store"].to_numpy()[inside], gaps, start=start,
-                                           stop=cutoff, stores=stores))
+    weight = np.where(
+        job,
+        1.0,
+        gap_factor(v["store"].to_numpy()[inside], gaps, start=start, stop=cutoff, stores=stores),
+    )
     key = (cid << 20) | (day - _day_number(start))  # one integer per customer and day
 
     def per_customer(mask: np.ndarray) -> pd.Series:
@@ -243,15 +270,17 @@ def window_counts(
     )
 
 
-def spend(tx: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int,
-          stores: list[str]) -> pd.Series:
+def spend(
+    tx: pd.DataFrame, gaps: pd.DataFrame, cutoff: pd.Timestamp, days: int, stores: list[str]
+) -> pd.Series:
     """Net spend (purchases minus refunds) in the ``days`` before ``cutoff``, gap-weighted."""
     start = cutoff - pd.Timedelta(days=days)
     t = tx["timestamp"].to_numpy()
     inside = (t >= np.datetime64(start)) & (t < np.datetime64(cutoff))
     w = tx.loc[inside]
-    weight = gap_factor(w["store_code"].cat.codes.to_numpy(), gaps, start=start, stop=cutoff,
-                        stores=stores)
+    weight = gap_factor(
+        w["store_code"].cat.codes.to_numpy(), gaps, start=start, stop=cutoff, stores=stores
+    )
     amount = pd.Series(w["amount_gbp"].to_numpy() * weight)
     return amount.groupby(w["customer_id"].to_numpy()).sum().rename(f"spend_{days}d")
 
@@ -262,8 +291,11 @@ def bikes_owned(tx: pd.DataFrame) -> pd.DataFrame:
     is_bike = product.isin(BIKE_TYPES).to_numpy()
     bikes = tx.loc[is_bike]
     sign = pd.Series(np.sign(bikes["amount_gbp"].to_numpy()))
-    net = sign.groupby([bikes["customer_id"].to_numpy(),
-                        bikes["product"].astype("str").to_numpy()]).sum().unstack(fill_value=0)
+    net = (
+        sign.groupby([bikes["customer_id"].to_numpy(), bikes["product"].astype("str").to_numpy()])
+        .sum()
+        .unstack(fill_value=0)
+    )
     net = net.reindex(columns=list(BIKE_TYPES), fill_value=0) > 0
     names = {b: "ebike_owner" if b == "e-bike" else f"owns_{b}" for b in BIKE_TYPES}
     return net.astype(np.int8).rename(columns=names)

@@ -73,7 +73,7 @@ def postcode_area(values: pd.Series) -> pd.Series:
 
 def is_test_account(customers: pd.DataFrame) -> pd.Series:
     """True for rows whose name or e-mail says test, dummy, demo, training or example."""
-    name = (customers["first_name"].astype("str") + " " + customers["last_name"].astype("str"))
+    name = customers["first_name"].astype("str") + " " + customers["last_name"].astype("str")
     by_name = name.str.lower().str.contains(_TEST_NAME, regex=True)
     mail = customers["email"].astype("str").str.strip().str.lower()
     by_local = mail.str.split("@", n=1).str[0].str.contains(_TEST_LOCAL, regex=True)
@@ -232,8 +232,9 @@ def duplicates_of(people: People, *, created_before: object = None) -> pd.DataFr
     if created_before is not None:
         rows = rows[people.created < np.datetime64(pd.Timestamp(created_before))]
     if len(rows) == 0:
-        return pd.DataFrame({"duplicate_id": np.array([], np.int64),
-                             "original_id": np.array([], np.int64)})
+        return pd.DataFrame(
+            {"duplicate_id": np.array([], np.int64), "original_id": np.array([], np.int64)}
+        )
     root = _components([k[rows] for k in people.keys])
     ids, dob = people.ids[rows], people.dob[rows]
     clash = ~pd.isna(dob) & ~pd.isna(dob[root]) & (dob != dob[root])

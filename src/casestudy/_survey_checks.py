@@ -79,10 +79,18 @@ def duplicate_rows(df: pd.DataFrame, table: str) -> list[Finding]:
     dup = df.duplicated()
     if not dup.any():
         return []
-    return [Finding(table, "*", "duplicate_rows", int(dup.sum()),
-                    _ex(dup[dup].index), "medium",
-                    "Identical rows: find out whether they are real repeats or a double "
-                    "export, then drop them with df.drop_duplicates().")]
+    return [
+        Finding(
+            table,
+            "*",
+            "duplicate_rows",
+            int(dup.sum()),
+            _ex(dup[dup].index),
+            "medium",
+            "Identical rows: find out whether they are real repeats or a double "
+            "export, then drop them with df.drop_duplicates().",
+        )
+    ]
 
 
 def missing(df: pd.DataFrame, table: str, birth_dates: set[str]) -> list[Finding]:
@@ -93,15 +101,24 @@ def missing(df: pd.DataFrame, table: str, birth_dates: set[str]) -> list[Finding
             continue
         share = n / len(df)
         dob = col in birth_dates
-        out.append(Finding(
-            table, col, "missing_birth_date" if dob else "missing_values", n,
-            (f"{share:.1%} of rows", "e.g. rows " + ", ".join(_ex(df.index[df[col].isna()], 3))),
-            "medium" if share > 0.2 or dob else "low",
-            "Ages from this column are unknown for these rows: keep them as an 'unknown' "
-            "age band, never impute a birth date." if dob else
-            "Decide per column: leave missing (and tell the model), impute, or ask why the "
-            "value is missing (optional field, lost in a migration?).",
-        ))
+        out.append(
+            Finding(
+                table,
+                col,
+                "missing_birth_date" if dob else "missing_values",
+                n,
+                (
+                    f"{share:.1%} of rows",
+                    "e.g. rows " + ", ".join(_ex(df.index[df[col].isna()], 3)),
+                ),
+                "medium" if share > 0.2 or dob else "low",
+                "Ages from this column are unknown for these rows: keep them as an 'unknown' "
+                "age band, never impute a birth date."
+                if dob
+                else "Decide per column: leave missing (and tell the model), impute, or ask "
+                "why the value is missing (optional field, lost in a migration?).",
+            )
+        )
     return out
 
 
@@ -109,8 +126,17 @@ def constant(df: pd.DataFrame, table: str) -> list[Finding]:
     out = []
     for col in df.columns:
         if len(df) > 1 and df[col].nunique(dropna=True) <= 1:
-            out.append(Finding(table, col, "constant_column", len(df), _ex(df[col], 1), "low",
-                               "One value everywhere carries no information: drop it."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "constant_column",
+                    len(df),
+                    _ex(df[col], 1),
+                    "low",
+                    "One value everywhere carries no information: drop it.",
+                )
+            )
     return out
 
 
@@ -130,15 +156,28 @@ def outliers(df: pd.DataFrame, table: str) -> list[Finding]:
     out = []
     for col in df.columns:
         s = df[col]
-        if (not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
-                or is_id_like(s) or s.nunique() < LIMITS["outlier_min_distinct"]):
+        if (
+            not pd.api.types.is_numeric_dtype(s)
+            or pd.api.types.is_bool_dtype(s)
+            or is_id_like(s)
+            or s.nunique() < LIMITS["outlier_min_distinct"]
+        ):
             continue
         bad = _outlier_values(s)
         if len(bad):
             top = bad.value_counts().index[:3]
-            out.append(Finding(table, col, "outliers", len(bad), _ex(top), "low",
-                               "Values far outside the bulk (3 x IQR): check a few by hand; "
-                               "fix entry errors, keep real extremes (a rare expensive bike)."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "outliers",
+                    len(bad),
+                    _ex(top),
+                    "low",
+                    "Values far outside the bulk (3 x IQR): check a few by hand; "
+                    "fix entry errors, keep real extremes (a rare expensive bike).",
+                )
+            )
     return out
 
 
@@ -151,11 +190,19 @@ def negative_amounts(df: pd.DataFrame, table: str) -> list[Finding]:
         neg = s < 0
         share = float(neg.mean())
         if 0 < share <= LIMITS["negative_share_max"] and s.median() > 0:
-            out.append(Finding(table, col, "negative_amounts", int(neg.sum()),
-                               _ex(s[neg].head(50)), "medium",
-                               "A few negative values among positive amounts are refunds or "
-                               "corrections: subtract them from spend, but do not count them "
-                               "as visits or purchases."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "negative_amounts",
+                    int(neg.sum()),
+                    _ex(s[neg].head(50)),
+                    "medium",
+                    "A few negative values among positive amounts are refunds or "
+                    "corrections: subtract them from spend, but do not count them "
+                    "as visits or purchases.",
+                )
+            )
     return out
 
 
@@ -168,11 +215,19 @@ def future_dates(df: pd.DataFrame, table: str, as_of: pd.Timestamp) -> list[Find
             continue
         late = s >= end
         if late.any():
-            out.append(Finding(table, col, "future_dates", int(late.sum()),
-                               _ex(s[late].sort_values().astype("str")), "high",
-                               f"Dated after the export ({as_of.date()}): a wrong clock. Drop "
-                               "these rows (or fix them if the error is a known shift); never "
-                               "let them into recency or label windows."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "future_dates",
+                    int(late.sum()),
+                    _ex(s[late].sort_values().astype("str")),
+                    "high",
+                    f"Dated after the export ({as_of.date()}): a wrong clock. Drop "
+                    "these rows (or fix them if the error is a known shift); never "
+                    "let them into recency or label windows.",
+                )
+            )
     return out
 
 
@@ -189,25 +244,38 @@ def default_values(df: pd.DataFrame, table: str, birth_dates: set[str]) -> list[
         hits = hits[hits >= LIMITS["default_spike_min"]]  # three people born 1970-01-01 are real
         known = s.isin(list(hits.index))
         if known.any():
-            out.append(Finding(
-                table, col, "default_birth_date" if dob else "default_value",
-                int(known.sum()), _ex(s[known].dt.date.astype("str")), "medium",
-                "A placeholder the system writes when nobody typed a value: treat it as "
-                "missing (age 'unknown'), never as a real date.",
-            ))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "default_birth_date" if dob else "default_value",
+                    int(known.sum()),
+                    _ex(s[known].dt.date.astype("str")),
+                    "medium",
+                    "A placeholder the system writes when nobody typed a value: treat it as "
+                    "missing (age 'unknown'), never as a real date.",
+                )
+            )
         counts = s[~known].value_counts()
         if counts.empty:
             continue
         floor = max(LIMITS["default_spike_min"], LIMITS["default_spike_ratio"] * counts.median())
         spikes = counts[counts >= floor]
         if len(spikes):
-            out.append(Finding(
-                table, col, "date_spike", int(spikes.sum()),
-                tuple(f"{pd.Timestamp(v).date()} ({n} rows)" for v, n in spikes.head(3).items()),
-                "low",
-                "One date far more common than any other: a default, or values clipped to a "
-                "limit (an age floor?). Ask the data owner; treat as unknown if in doubt.",
-            ))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "date_spike",
+                    int(spikes.sum()),
+                    tuple(
+                        f"{pd.Timestamp(v).date()} ({n} rows)" for v, n in spikes.head(3).items()
+                    ),
+                    "low",
+                    "One date far more common than any other: a default, or values clipped to a "
+                    "limit (an age floor?). Ask the data owner; treat as unknown if in doubt.",
+                )
+            )
     return out
 
 
@@ -220,7 +288,10 @@ def _code_key(values: pd.Series, reference: list[str] | None, stores: pd.DataFra
 
 
 def inconsistent_codes(
-    df: pd.DataFrame, table: str, *, stores: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    table: str,
+    *,
+    stores: pd.DataFrame | None = None,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Code columns whose spellings differ for one thing ("CTY", "cty ", "City Centre").
@@ -232,36 +303,57 @@ def inconsistent_codes(
     out = []
     for col in df.columns:
         s = df[col]
-        if col in skip or not (isinstance(s.dtype, pd.CategoricalDtype)
-                               or pd.api.types.is_string_dtype(s)):
+        if col in skip or not (
+            isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s)
+        ):
             continue
         counts = s.astype("str").value_counts()
         if not 1 < len(counts) <= LIMITS["code_max_distinct"]:
             continue
         is_store = stores is not None and counts.index.isin(stores["store_code"]).mean() > 0.1
         key = _code_key(counts.index, None, stores if is_store else None)
-        canon = ({v: key[v] for v in counts.index} if is_store else
-                 {v: counts[[w for w in counts.index if key[w] == key[v]]].idxmax()
-                  for v in counts.index})
+        canon = (
+            {v: key[v] for v in counts.index}
+            if is_store
+            else {
+                v: counts[[w for w in counts.index if key[w] == key[v]]].idxmax()
+                for v in counts.index
+            }
+        )
         odd = [v for v in counts.index if canon[v] != v]
         if len(odd) and len({key[v] for v in counts.index}) < len(counts):
             n = int(counts[odd].sum())
-            out.append(Finding(table, col, "inconsistent_codes", n,
-                               tuple(f"{v!r} -> {canon[v]!r}" for v in odd[:4]), "high",
-                               "One thing spelled several ways splits its rows: map every "
-                               "spelling to one code before counting or grouping."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "inconsistent_codes",
+                    n,
+                    tuple(f"{v!r} -> {canon[v]!r}" for v in odd[:4]),
+                    "high",
+                    "One thing spelled several ways splits its rows: map every "
+                    "spelling to one code before counting or grouping.",
+                )
+            )
     return out
 
 
 def pii(found: pd.DataFrame, table: str, n_rows: int) -> list[Finding]:
     return [
-        Finding(table, r.column, "pii", n_rows, (f"{r.pii}: {r.share:.0%} of values",),
-                "high" if r.pii != "postcode" else "medium",
-                f"Personal data ({r.pii.replace('_', ' ')}): keep it out of the modelling "
-                "table; use a pseudonymous key to join. A postcode can also be a proxy for "
-                "deprivation or ethnicity." if r.pii == "postcode" else
-                f"Personal data ({r.pii.replace('_', ' ')}): keep it out of the modelling "
-                "table; use a pseudonymous key to join; restrict who can read it.")
+        Finding(
+            table,
+            r.column,
+            "pii",
+            n_rows,
+            (f"{r.pii}: {r.share:.0%} of values",),
+            "high" if r.pii != "postcode" else "medium",
+            f"Personal data ({r.pii.replace('_', ' ')}): keep it out of the modelling "
+            "table; use a pseudonymous key to join. A postcode can also be a proxy for "
+            "deprivation or ethnicity."
+            if r.pii == "postcode"
+            else f"Personal data ({r.pii.replace('_', ' ')}): keep it out of the modelling "
+            "table; use a pseudonymous key to join; restrict who can read it.",
+        )
         for r in found.itertuples(index=False)
     ]
 
@@ -272,10 +364,18 @@ def messy_postcodes(df: pd.DataFrame, table: str, columns: list[str]) -> list[Fi
         s = df[col].dropna().astype("str")
         bad = ~s.str.match(fc.POSTCODE_CANONICAL)
         if bad.any():
-            out.append(Finding(table, col, "messy_postcodes", int(bad.sum()),
-                               _ex(s[bad].map(repr)), "low",
-                               "Normalise before use: upper case, no stray spaces, one space "
-                               "before the last three characters ('SW1A 1AA')."))
+            out.append(
+                Finding(
+                    table,
+                    col,
+                    "messy_postcodes",
+                    int(bad.sum()),
+                    _ex(s[bad].map(repr)),
+                    "low",
+                    "Normalise before use: upper case, no stray spaces, one space "
+                    "before the last three characters ('SW1A 1AA').",
+                )
+            )
     return out
 
 
@@ -291,14 +391,19 @@ def leaky_columns(
     at = f" at cut-off {cutoff.date()}" if cutoff is not None else ""
     for r in aucs[aucs["auc"] > LIMITS["leaky_auc"]].itertuples(index=False):
         rate = pd.Series(np.asarray(y)).groupby(df[r.feature].astype("str").to_numpy()).mean()
-        ex = tuple(f"lapse rate {k}: {v:.0%}" for k, v in rate.items()) \
-            if len(rate) <= 6 else ()
-        out.append(Finding(
-            table, r.feature, "leaky_column", len(df), (f"AUC {r.auc:.3f} alone{at}", *ex),
-            "high",
-            "Nearly determined by the label: the value was written after the outcome (e.g. a "
-            "status the CRM updates when a customer stops coming). A model using it looks "
-            "near-perfect offline and fails in use. Never use it as a feature; if needed, "
-            "rebuild it from data dated before the cut-off.",
-        ))
+        ex = tuple(f"lapse rate {k}: {v:.0%}" for k, v in rate.items()) if len(rate) <= 6 else ()
+        out.append(
+            Finding(
+                table,
+                r.feature,
+                "leaky_column",
+                len(df),
+                (f"AUC {r.auc:.3f} alone{at}", *ex),
+                "high",
+                "Nearly determined by the label: the value was written after the outcome (e.g. a "
+                "status the CRM updates when a customer stops coming). A model using it looks "
+                "near-perfect offline and fails in use. Never use it as a feature; if needed, "
+                "rebuild it from data dated before the cut-off.",
+            )
+        )
     return out

@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N806  (X is scikit-learn's name for a feature matrix)
 """Baseline rules, scored exactly like models, beside the Bayes limit.
 
 Before any model, chapter 6 asks what simple rules the shop could use today and how good
@@ -39,14 +40,17 @@ DAYS_PER_MONTH = 30.4375
 _NEEDED = ("recency_days", "visits_365d", "spend_365d")
 
 
-def _check_X(X: Any, where: str) -> pd.DataFrame:
+def _check_features(X: Any, where: str) -> pd.DataFrame:
     if not isinstance(X, pd.DataFrame):
-        raise TypeError(f"{where} needs the features DataFrame (ModellingTable.X). "
-                        f"Got {type(X).__name__}.")
+        raise TypeError(
+            f"{where} needs the features DataFrame (ModellingTable.X). Got {type(X).__name__}."
+        )
     missing = [c for c in _NEEDED if c not in X.columns]
     if missing:
-        raise ValueError(f"{where}: X lacks column(s) {missing}. Build it with "
-                         "casestudy.features.build_modelling_table.")
+        raise ValueError(
+            f"{where}: X lacks column(s) {missing}. Build it with "
+            "casestudy.features.build_modelling_table."
+        )
     return X
 
 
@@ -70,10 +74,11 @@ def recency_rule(X: pd.DataFrame, *, months: float) -> pd.Series:
     >>> recency_rule(X, months=6).tolist()
     [0, 1, 1]
     """
-    _check_X(X, "recency_rule")
+    _check_features(X, "recency_rule")
     if not isinstance(months, int | float) or months <= 0:
-        raise ValueError(f"The 'months' parameter of recency_rule must be a number > 0. "
-                         f"Got {months!r} instead.")
+        raise ValueError(
+            f"The 'months' parameter of recency_rule must be a number > 0. Got {months!r} instead."
+        )
     return (X["recency_days"] > months * DAYS_PER_MONTH).astype(np.int8).rename("invite")
 
 
@@ -93,22 +98,42 @@ def rfm_score(X: pd.DataFrame) -> pd.Series:
     >>> rfm_score(X).tolist()
     [3, 6, 9, 12, 15]
     """
-    _check_X(X, "rfm_score")
-    score = (_quintile(X["recency_days"], high_is_risky=True)
-             + _quintile(X["visits_365d"], high_is_risky=False)
-             + _quintile(X["spend_365d"], high_is_risky=False))
+    _check_features(X, "rfm_score")
+    score = (
+        _quintile(X["recency_days"], high_is_risky=True)
+        + _quintile(X["visits_365d"], high_is_risky=False)
+        + _quintile(X["spend_365d"], high_is_risky=False)
+    )
     return pd.Series(score, index=X.index, name="rfm")
 
 
-def _row(name: str, y: np.ndarray, score: np.ndarray, invite: np.ndarray, *, k: int,
-         money: dict[str, Any], n_resamples: int, random_state: int) -> dict[str, Any]:
+def _row(
+    name: str,
+    y: np.ndarray,
+    score: np.ndarray,
+    invite: np.ndarray,
+    *,
+    k: int,
+    money: dict[str, Any],
+    n_resamples: int,
+    random_state: int,
+) -> dict[str, Any]:
     auc = roc_auc_score_ci(y, score, n_resamples=n_resamples, random_state=random_state)
     policy = targeting_outcome(y, invite.astype(float), threshold=0.5, **money)
     top = value_at_top_k(y, score, k=min(k, len(y)), **money)
-    return {"rule": name, "auc": auc.value, "auc_low": auc.low, "auc_high": auc.high,
-            "invited": policy.invited, "precision": policy.precision, "recall": policy.recall,
-            "value": policy.value, "precision_at_k": top.precision, "value_at_k": top.value,
-            "n_customers": len(y)}
+    return {
+        "rule": name,
+        "auc": auc.value,
+        "auc_low": auc.low,
+        "auc_high": auc.high,
+        "invited": policy.invited,
+        "precision": policy.precision,
+        "recall": policy.recall,
+        "value": policy.value,
+        "precision_at_k": top.precision,
+        "value_at_k": top.value,
+        "n_customers": len(y),
+    }
 
 
 def compare_baselines(
@@ -156,15 +181,17 @@ def compare_baselines(
     >>> t["rule"].tolist(), bool(t["auc"].between(0.6, 0.8).all())
     (['no visit in 6 months', 'RFM score'], True)
     """
-    X = _check_X(getattr(table, "X", None), "compare_baselines")
+    X = _check_features(getattr(table, "X", None), "compare_baselines")
     y = table.y.to_numpy(int)
     a = assumptions or ValueAssumptions()
     k = a.capacity if k is None else k
     money = {"assumptions": a}
     opts = {"k": k, "money": money, "n_resamples": n_resamples, "random_state": random_state}
     recency = X["recency_days"].to_numpy(float)
-    rows = [_row(f"no visit in {m:g} months", y, recency,
-                 recency_rule(X, months=m).to_numpy(), **opts) for m in months]
+    rows = [
+        _row(f"no visit in {m:g} months", y, recency, recency_rule(X, months=m).to_numpy(), **opts)
+        for m in months
+    ]
     rfm = rfm_score(X).to_numpy(float)
     rows.append(_row("RFM score", y, rfm, _top(rfm, k), **opts))
     if truth is not None:
@@ -178,16 +205,18 @@ def _top(score: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-def _bayes_row(table: Any, truth: pd.DataFrame, a: ValueAssumptions,
-               opts: dict[str, Any]) -> dict[str, Any]:
+def _bayes_row(
+    table: Any, truth: pd.DataFrame, a: ValueAssumptions, opts: dict[str, Any]
+) -> dict[str, Any]:
     """The true probabilities as a 'rule': invite when p * success_rate * margin > cost."""
     keys = table.keys
     if "cutoff" not in keys.columns or keys["cutoff"].nunique() != 1:
-        raise ValueError("compare_baselines: the Bayes limit needs a one-cut-off table "
-                         "(build_modelling_table), not a stacked training set.")
+        raise ValueError(
+            "compare_baselines: the Bayes limit needs a one-cut-off table "
+            "(build_modelling_table), not a stacked training set."
+        )
     p = truth_at(truth, keys["cutoff"].iloc[0]).reindex(keys["customer_id"].to_numpy())
     ok = p.notna().to_numpy()
     y, prob = table.y.to_numpy(int)[ok], p.to_numpy(float)[ok]
     invite = prob * a.success_rate * a.margin > a.offer_cost
     return _row("Bayes limit (true probabilities)", y, prob, invite, **opts)
-

@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N806  (X is scikit-learn's name for a feature matrix)
 """The feature pipeline: from the raw Bike Shop tables to a modelling table at a cut-off.
 
 Chapter 7 builds its models on this table; chapter 5 shows its cleaning steps and data
@@ -157,9 +158,7 @@ def _day(value: Any, name: str, where: str) -> pd.Timestamp:
 
 def _export_end(export_date: Any, where: str) -> pd.Timestamp:
     """The last instant of the export day."""
-    return _day(export_date, "export_date", where) + pd.Timedelta(days=1) - pd.Timedelta(
-        seconds=1
-    )
+    return _day(export_date, "export_date", where) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
 def pseudonymise(customer_ids: Any) -> np.ndarray:
@@ -237,9 +236,11 @@ def _features(ct: CleanTables, cutoff: pd.Timestamp) -> pd.DataFrame:
     X["tenure_days"] = ((cutoff - cust["created_at"].reindex(X.index)).dt.days).clip(lower=0)
     jobs = v.loc[v["job"].to_numpy()]
     last_job = fb.last_day(jobs["day"], jobs["customer_id"]).reindex(X.index)
-    X["months_since_last_job"] = ((fb._day_number(cutoff) - last_job) / 30.4375).fillna(
-        fb.NO_JOB_MONTHS
-    ).clip(upper=fb.NO_JOB_MONTHS)
+    X["months_since_last_job"] = (
+        ((fb._day_number(cutoff) - last_job) / 30.4375)
+        .fillna(fb.NO_JOB_MONTHS)
+        .clip(upper=fb.NO_JOB_MONTHS)
+    )
     return _typed(X)
 
 
@@ -284,8 +285,13 @@ def _labels(
 
 
 def _table(
-    tables: Any, cutoff: pd.Timestamp, *, export_date: str, full: CleanTables | None,
-    label: bool, people: fc.People,
+    tables: Any,
+    cutoff: pd.Timestamp,
+    *,
+    export_date: str,
+    full: CleanTables | None,
+    label: bool,
+    people: fc.People,
 ) -> ModellingTable:
     """One cut-off's modelling table (``full``: the cleaning without a cut-off, for labels)."""
     export_end = _export_end(export_date, "build_modelling_table")
@@ -307,8 +313,13 @@ def _table(
 
 def _label_tables(tables: Any, export_date: str, people: fc.People, where: str) -> CleanTables:
     """Purchases and jobs cleaned with every row (all duplicates known): for labels only."""
-    return fb.clean(tables, cutoff=None, export_end=_export_end(export_date, where),
-                    people=people, names=("transactions", "workshop_jobs"))
+    return fb.clean(
+        tables,
+        cutoff=None,
+        export_end=_export_end(export_date, where),
+        people=people,
+        names=("transactions", "workshop_jobs"),
+    )
 
 
 def build_modelling_table(
@@ -366,9 +377,7 @@ def build_modelling_table(
     return _table(tables, c, export_date=export_date, full=full, label=label, people=people)
 
 
-def build_training_set(
-    tables: Any, cutoffs: Any, *, export_date: str = END
-) -> ModellingTable:
+def build_training_set(tables: Any, cutoffs: Any, *, export_date: str = END) -> ModellingTable:
     """Modelling tables at several cut-offs, stacked (index ``cutoff``, ``key``).
 
     A customer appears once per cut-off at which they are active; time-based validation
@@ -388,8 +397,10 @@ def build_training_set(
         raise ValueError(f"{where}: 'cutoffs' is empty. Pass e.g. ['2024-01-01', '2024-02-01'].")
     people = fc.people_index(tables.customers)
     full = _label_tables(tables, export_date, people, where)
-    parts = [_table(tables, c, export_date=export_date, full=full, label=True, people=people)
-             for c in cuts]
+    parts = [
+        _table(tables, c, export_date=export_date, full=full, label=True, people=people)
+        for c in cuts
+    ]
 
     def stack(frames: list[Any]) -> Any:
         return pd.concat(frames, keys=cuts, names=["cutoff", "key"])
@@ -397,7 +408,9 @@ def build_training_set(
     X = stack([p.X for p in parts])
     X["home_store"] = pd.Categorical(X["home_store"].astype("str"), categories=list(_STORES))
     return ModellingTable(
-        X=X, y=stack([p.y for p in parts]), audit=stack([p.audit for p in parts]),
+        X=X,
+        y=stack([p.y for p in parts]),
+        audit=stack([p.audit for p in parts]),
         keys=stack([p.keys for p in parts]),
     )
 
@@ -434,8 +447,9 @@ def rolling_cutoffs(
     where = "rolling_cutoffs"
     for name, v in (("n_folds", n_folds), ("n_train", n_train), ("every", every)):
         if not isinstance(v, int) or v < 1:
-            raise ValueError(f"The '{name}' parameter of {where} must be an int >= 1. "
-                             f"Got {v!r} instead.")
+            raise ValueError(
+                f"The '{name}' parameter of {where} must be an int >= 1. Got {v!r} instead."
+            )
     last = _day(last_test, "last_test", where)
     folds = []
     for i in range(n_folds):
@@ -464,8 +478,9 @@ def modelling_table_schema() -> pa.DataFrameSchema:
     cols: dict[str, pa.Column] = {
         "recency_days": pa.Column("int64", pa.Check.in_range(1, ACTIVE_DAYS)),
         **{f"{k}_{d}d": pa.Column("float64", ge0) for k in _COUNTS for d in (90, 365)},
-        "spend_365d": pa.Column("float64", pa.Check(np.isfinite, element_wise=True,
-                                                    error="finite")),
+        "spend_365d": pa.Column(
+            "float64", pa.Check(np.isfinite, element_wise=True, error="finite")
+        ),
         **{c: pa.Column("int8", flag) for c in FEATURES if c.startswith(("owns_", "ebike"))},
         "home_store": pa.Column(pd.CategoricalDtype(list(_STORES)), pa.Check.isin(_STORES)),
         "distance_km": pa.Column("float64", ge0),
@@ -476,13 +491,19 @@ def modelling_table_schema() -> pa.DataFrameSchema:
         "months_since_last_job": pa.Column("float64", pa.Check.in_range(0, fb.NO_JOB_MONTHS)),
     }
     checks = [
-        pa.Check(lambda df: df["visits_90d"] <= df["visits_365d"] + 1e-9,
-                 error="visits_90d <= visits_365d"),
+        pa.Check(
+            lambda df: df["visits_90d"] <= df["visits_365d"] + 1e-9,
+            error="visits_90d <= visits_365d",
+        ),
         pa.Check(lambda df: df["visits_365d"] >= 1 - 1e-9, error="active: visits_365d >= 1"),
     ]
     return pa.DataFrameSchema(
-        {c: cols[c] for c in FEATURES}, checks=checks, strict=True, ordered=True,
-        unique_column_names=True, name="modelling table X",
+        {c: cols[c] for c in FEATURES},
+        checks=checks,
+        strict=True,
+        ordered=True,
+        unique_column_names=True,
+        name="modelling table X",
     )
 
 
@@ -593,19 +614,27 @@ def check_no_leakage(X: pd.DataFrame, y: Any, *, threshold: float = 0.90) -> pd.
     [['status', 1.0, True], ['honest', 0.7222222222222222, False]]
     """
     if len(X) != len(np.asarray(y)):
-        raise ValueError(f"check_no_leakage: X has {len(X)} rows but y has "
-                         f"{len(np.asarray(y))}. Pass the label of every row of X.")
+        raise ValueError(
+            f"check_no_leakage: X has {len(X)} rows but y has "
+            f"{len(np.asarray(y))}. Pass the label of every row of X."
+        )
     if not 0.5 < threshold <= 1:
-        raise ValueError(f"The 'threshold' parameter of check_no_leakage must be a float in "
-                         f"(0.5, 1]. Got {threshold!r} instead.")
+        raise ValueError(
+            f"The 'threshold' parameter of check_no_leakage must be a float in "
+            f"(0.5, 1]. Got {threshold!r} instead."
+        )
     out = single_feature_auc(X, y)
     out["leaky"] = out["auc"] > threshold
     return out
 
 
 def leaky_naive_model_score(
-    tables: Any, cutoff: str | pd.Timestamp = "2025-07-01", *, test_size: float = 0.3,
-    random_state: int = 0, n_resamples: int = 500,
+    tables: Any,
+    cutoff: str | pd.Timestamp = "2025-07-01",
+    *,
+    test_size: float = 0.3,
+    random_state: int = 0,
+    n_resamples: int = 500,
 ) -> LeakageDemo:
     """A quick logistic regression with and without ``account_status``: the leak in numbers.
 
@@ -640,16 +669,19 @@ def leaky_naive_model_score(
     status = tables.customers.set_index("customer_id")["account_status"].astype("str")
     leak = status.reindex(mt.keys["customer_id"]).to_numpy()
     honest = pd.get_dummies(mt.X, columns=["home_store"], dtype=float)
-    leaky = honest.assign(**{f"status_{v}": (leak == v).astype(float)
-                             for v in sorted(set(leak) - {"nan"})})
-    tr, te = train_test_split(np.arange(len(mt.y)), test_size=test_size,
-                              random_state=random_state, stratify=mt.y)
+    leaky = honest.assign(
+        **{f"status_{v}": (leak == v).astype(float) for v in sorted(set(leak) - {"nan"})}
+    )
+    tr, te = train_test_split(
+        np.arange(len(mt.y)), test_size=test_size, random_state=random_state, stratify=mt.y
+    )
     aucs = []
     for frame in (leaky, honest):
         model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
         model.fit(frame.iloc[tr], mt.y.iloc[tr])
         p = model.predict_proba(frame.iloc[te])[:, 1]
-        aucs.append(roc_auc_score_ci(mt.y.iloc[te], p, n_resamples=n_resamples,
-                                     random_state=random_state))
+        aucs.append(
+            roc_auc_score_ci(mt.y.iloc[te], p, n_resamples=n_resamples, random_state=random_state)
+        )
     check = check_no_leakage(mt.X.assign(account_status=leak), mt.y)
     return LeakageDemo(auc_with=aucs[0], auc_without=aucs[1], check=check)

@@ -55,12 +55,51 @@ __all__ = [
 TABLE_NAMES = ("stores", "customers", "transactions", "workshop_jobs", "email_events")
 #: Bike parts and phrases looked for in the technician notes.
 PARTS = (
-    "chain", "brake", "pads", "tyre", "tube", "cable", "gear", "wheel", "spoke", "bearing",
-    "cassette", "battery", "motor", "advised replacement", "customer declined", "quote given",
+    "chain",
+    "brake",
+    "pads",
+    "tyre",
+    "tube",
+    "cable",
+    "gear",
+    "wheel",
+    "spoke",
+    "bearing",
+    "cassette",
+    "battery",
+    "motor",
+    "advised replacement",
+    "customer declined",
+    "quote given",
 )
 _STOP = frozenset(
-    "a an and the to of in on at for with no ok not new be is was by as it same very soon "
-    "from".split()
+    (
+        "a",
+        "an",
+        "and",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "no",
+        "ok",
+        "not",
+        "new",
+        "be",
+        "is",
+        "was",
+        "by",
+        "as",
+        "it",
+        "same",
+        "very",
+        "soon",
+        "from",
+    )
 )
 _SEVERITY_ORDER = {s: i for i, s in enumerate(chk.SEVERITIES)}
 
@@ -85,10 +124,18 @@ def _column_profile(name: str, s: pd.Series) -> dict[str, Any]:
     n = len(s)
     top = s.astype("str").value_counts().head(3)
     row: dict[str, Any] = {
-        "column": name, "dtype": str(s.dtype), "kind": kind, "rows": n,
-        "missing": int(s.isna().sum()), "missing_share": float(s.isna().mean()) if n else 0.0,
-        "distinct": int(s.nunique()), "min": None, "median": None, "max": None,
-        "mean": np.nan, "std": np.nan,
+        "column": name,
+        "dtype": str(s.dtype),
+        "kind": kind,
+        "rows": n,
+        "missing": int(s.isna().sum()),
+        "missing_share": float(s.isna().mean()) if n else 0.0,
+        "distinct": int(s.nunique()),
+        "min": None,
+        "median": None,
+        "max": None,
+        "mean": np.nan,
+        "std": np.nan,
         "top_values": ", ".join(f"{v} ({c})" for v, c in top.items()),
     }
     if kind in ("numeric", "datetime") and s.notna().any():
@@ -98,8 +145,9 @@ def _column_profile(name: str, s: pd.Series) -> dict[str, Any]:
         row.update({"mean": float(s.mean()), "std": float(s.std())})
     if kind == "text":
         length = s.dropna().astype("str").str.len()
-        row.update({"min": str(length.min()), "median": str(length.median()),
-                    "max": str(length.max())})
+        row.update(
+            {"min": str(length.min()), "median": str(length.median()), "max": str(length.max())}
+        )
     return row
 
 
@@ -185,7 +233,10 @@ def detect_pii(df: pd.DataFrame, *, reference: str | pd.Timestamp | None = None)
 
 
 def survey_table(
-    df: pd.DataFrame, *, table: str = "data", as_of: str | pd.Timestamp | None = None,
+    df: pd.DataFrame,
+    *,
+    table: str = "data",
+    as_of: str | pd.Timestamp | None = None,
     stores: pd.DataFrame | None = None,
 ) -> list[Finding]:
     """The generic quality checks on one DataFrame (any data, not only the Bike Shop's).
@@ -239,13 +290,23 @@ def _duplicates(customers: pd.DataFrame) -> list[Finding]:
     c = customers.set_index("customer_id")
     ex = tuple(
         f"{d} {c.at[d, 'first_name']} {c.at[d, 'last_name']} = {o} {c.at[o, 'first_name']} "
-        f"{c.at[o, 'last_name']}" for d, o in dups.head(3).itertuples(index=False)
+        f"{c.at[o, 'last_name']}"
+        for d, o in dups.head(3).itertuples(index=False)
     )
-    return [Finding("customers", "customer_id", "duplicate_customers", len(dups), ex, "high",
-                    "The same person registered twice (same e-mail ignoring case and dots, "
-                    "or same name or one name and birth date, at the same postcode). Map "
-                    "every duplicate id to the original before counting visits: otherwise "
-                    "the old record looks lapsed and the new one looks new.")]
+    return [
+        Finding(
+            "customers",
+            "customer_id",
+            "duplicate_customers",
+            len(dups),
+            ex,
+            "high",
+            "The same person registered twice (same e-mail ignoring case and dots, "
+            "or same name or one name and birth date, at the same postcode). Map "
+            "every duplicate id to the original before counting visits: otherwise "
+            "the old record looks lapsed and the new one looks new.",
+        )
+    ]
 
 
 def _test_accounts(customers: pd.DataFrame, tx: pd.DataFrame) -> list[Finding]:
@@ -261,10 +322,18 @@ def _test_accounts(customers: pd.DataFrame, tx: pd.DataFrame) -> list[Finding]:
         f"{int(per.get(r.customer_id, 0))} till lines"
         for r in customers.loc[test].head(3).itertuples(index=False)
     )
-    return [Finding("customers", "email", "test_accounts", int(test.sum()),
-                    (*ex, f"{odd:.0%} of their lines are £0, 1p or £9,999.99"), "high",
-                    "Till and CRM test accounts are not customers: remove them and all their "
-                    "rows before any count, average or model.")]
+    return [
+        Finding(
+            "customers",
+            "email",
+            "test_accounts",
+            int(test.sum()),
+            (*ex, f"{odd:.0%} of their lines are £0, 1p or £9,999.99"),
+            "high",
+            "Till and CRM test accounts are not customers: remove them and all their "
+            "rows before any count, average or model.",
+        )
+    ]
 
 
 def _missing_months(tables: Any, export_date: str) -> list[Finding]:
@@ -275,13 +344,25 @@ def _missing_months(tables: Any, export_date: str) -> list[Finding]:
         store = fc.canonical_store_codes(df["store_code"], tables.stores, table=name)
         gaps = fc.missing_months(df[time], store)
         if len(gaps):
-            ex = tuple(f"{g.store} {g.month}: {g.rows} rows (about {g.expected:.0f} in the "
-                       "months around it)" for g in gaps.itertuples(index=False))
-            out.append(Finding(name, "store_code", "missing_month", len(gaps), ex, "high",
-                               "A store-month with no rows while the others have them: data "
-                               "lost (a till migration), not a quiet month. Do not read it as "
-                               "customers not visiting; correct window counts that include it "
-                               "and say so."))
+            ex = tuple(
+                f"{g.store} {g.month}: {g.rows} rows (about {g.expected:.0f} in the "
+                "months around it)"
+                for g in gaps.itertuples(index=False)
+            )
+            out.append(
+                Finding(
+                    name,
+                    "store_code",
+                    "missing_month",
+                    len(gaps),
+                    ex,
+                    "high",
+                    "A store-month with no rows while the others have them: data "
+                    "lost (a till migration), not a quiet month. Do not read it as "
+                    "customers not visiting; correct window counts that include it "
+                    "and say so.",
+                )
+            )
     return out
 
 
@@ -344,8 +425,15 @@ def survey_report(findings: list[Finding]) -> pd.DataFrame:
     """
     cols = ["severity", "table", "column", "kind", "count", "examples", "advice"]
     rows = [
-        {"severity": f.severity, "table": f.table, "column": f.column, "kind": f.kind,
-         "count": int(f.count), "examples": "; ".join(f.examples), "advice": f.advice}
+        {
+            "severity": f.severity,
+            "table": f.table,
+            "column": f.column,
+            "kind": f.kind,
+            "count": int(f.count),
+            "examples": "; ".join(f.examples),
+            "advice": f.advice,
+        }
         for f in findings
     ]
     out = pd.DataFrame(rows, columns=cols)
@@ -388,8 +476,9 @@ def report_html(findings: list[Finding]) -> str:
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
         for row in df.itertuples(index=False)
     )
-    return (f'<table class="survey-report"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return (
+        f'<table class="survey-report"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 # --- free text -----------------------------------------------------------------------------
@@ -436,21 +525,41 @@ def survey_text(notes: pd.Series, *, parts: tuple[str, ...] = PARTS, top: int = 
     n = max(len(text), 1)
     per_note = flat.groupby(level=0).unique().explode().value_counts()
     counts = flat.value_counts().head(top)
-    terms = pd.DataFrame({"term": counts.index, "count": counts.to_numpy(),
-                          "notes_share": per_note.reindex(counts.index).to_numpy() / n})
+    terms = pd.DataFrame(
+        {
+            "term": counts.index,
+            "count": counts.to_numpy(),
+            "notes_share": per_note.reindex(counts.index).to_numpy() / n,
+        }
+    )
     hits = [(p, int(text.str.contains(rf"\b{p}", regex=True).sum())) for p in parts]
     mentions = pd.DataFrame(hits, columns=["term", "notes"])
     mentions["notes_share"] = mentions["notes"] / n
     mentions = mentions.sort_values("notes", ascending=False, kind="stable", ignore_index=True)
     n_words = words.str.len()
     length = text.str.len()
-    summary = pd.DataFrame({
-        "measure": ["notes", "empty notes", "mean characters", "median characters",
-                    "max characters", "mean words", "vocabulary size"],
-        "value": [len(text), int((length == 0).sum()), float(length.mean()),
-                  float(length.median()), int(length.max()), float(n_words.mean()),
-                  int(flat.nunique())],
-    })
+    summary = pd.DataFrame(
+        {
+            "measure": [
+                "notes",
+                "empty notes",
+                "mean characters",
+                "median characters",
+                "max characters",
+                "mean words",
+                "vocabulary size",
+            ],
+            "value": [
+                len(text),
+                int((length == 0).sum()),
+                float(length.mean()),
+                float(length.median()),
+                int(length.max()),
+                float(n_words.mean()),
+                int(flat.nunique()),
+            ],
+        }
+    )
     return TextSurvey(summary=summary, terms=terms, mentions=mentions)
 
 
@@ -482,8 +591,9 @@ def data_version(tables: Any) -> str:
     """
     h = hashlib.sha256()
     for name, df in sorted(_tables(tables).items()):
-        h.update(f"{name}|{list(map(str, df.columns))}|{list(map(str, df.dtypes))}|"
-                 f"{len(df)}".encode())
+        h.update(
+            f"{name}|{list(map(str, df.columns))}|{list(map(str, df.dtypes))}|{len(df)}".encode()
+        )
         h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
     return "sha256:" + h.hexdigest()[:16]
 
@@ -493,8 +603,10 @@ def data_version(tables: Any) -> str:
 
 def _frame(df: Any, where: str) -> None:
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{where} needs a pandas DataFrame. Got {type(df).__name__} instead; "
-                        "wrap arrays with pd.DataFrame(...).")
+        raise TypeError(
+            f"{where} needs a pandas DataFrame. Got {type(df).__name__} instead; "
+            "wrap arrays with pd.DataFrame(...)."
+        )
 
 
 def _tables(tables: Any) -> dict[str, pd.DataFrame]:

@@ -1,3 +1,4 @@
+# ruff: noqa: N806, N812  (X and F/B follow the scikit-learn habit)
 """Baseline rules are scored like models and sit below the Bayes limit."""
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ def comparison(table, truth):
 
 def test_one_row_per_rule_with_intervals(comparison):
     assert comparison["rule"].tolist() == [
-        "no visit in 3 months", "no visit in 6 months", "no visit in 9 months",
-        "no visit in 12 months", "RFM score", "Bayes limit (true probabilities)"]
+        "no visit in 3 months",
+        "no visit in 6 months",
+        "no visit in 9 months",
+        "no visit in 12 months",
+        "RFM score",
+        "Bayes limit (true probabilities)",
+    ]
     assert (comparison["auc_low"] <= comparison["auc"]).all()
     assert (comparison["auc"] <= comparison["auc_high"]).all()
 
@@ -78,7 +84,7 @@ def test_recency_rule_threshold():
 
 
 def test_bad_tables_are_refused():
-    with pytest.raises(TypeError, match="ModellingTable.X"):
+    with pytest.raises(TypeError, match=r"ModellingTable\.X"):
         B.compare_baselines(object())
     ts = build_training_set(load_bike_shop(), ["2024-01-01", "2024-02-01"])
     with pytest.raises(ValueError, match="one-cut-off table"):

@@ -1,3 +1,4 @@
+# ruff: noqa: N812  (F follows the scikit-learn habit)
 """The feature pipeline: cleaning steps, behaviour of features, no look-ahead, labels."""
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ def test_cleaning_log_counts_every_step(shop):
 
 def test_clean_tables_normalise_codes_and_drop_tests(shop):
     ct = F.clean_tables(shop)
-    assert set(ct.transactions["store_code"].astype("str")) <= {"CTY", "UNI", "RPK", "CST",
-                                                                "WEB"}
+    assert set(ct.transactions["store_code"].astype("str")) <= {"CTY", "UNI", "RPK", "CST", "WEB"}
     assert not ct.transactions["customer_id"].isin(ct.duplicates["duplicate_id"]).any()
     assert ct.transactions["timestamp"].max() <= pd.Timestamp("2025-12-31 23:59:59")
     assert not ct.customers["email"].str.contains("bikeshop.co.uk").any()
@@ -50,8 +50,16 @@ def test_clean_tables_normalise_codes_and_drop_tests(shop):
 
 def test_no_pii_and_no_account_status_in_X(table):
     assert "account_status" not in table.X.columns
-    pii_names = {"first_name", "last_name", "email", "phone", "postcode", "date_of_birth",
-                 "customer_id", "gender"}
+    pii_names = {
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "postcode",
+        "date_of_birth",
+        "customer_id",
+        "gender",
+    }
     assert not pii_names & set(table.X.columns)
     assert list(table.X.columns) == list(F.FEATURES)
 
@@ -91,9 +99,18 @@ def after_cut_changed(w, cut: pd.Timestamp):
     tx = tx.assign(amount_gbp=np.where(late, tx["amount_gbp"] * 3, tx["amount_gbp"]))
     tx = tx.loc[~(late & (tx.index % 2 == 0))]
     some = int(cust["customer_id"].iloc[5])
-    tx = add_rows(tx, {"transaction_id": [10**9], "customer_id": [some], "store_code": ["UNI"],
-                       "timestamp": [cut], "category": ["bike"], "product": ["road"],
-                       "amount_gbp": [999.0]})
+    tx = add_rows(
+        tx,
+        {
+            "transaction_id": [10**9],
+            "customer_id": [some],
+            "store_code": ["UNI"],
+            "timestamp": [cut],
+            "category": ["bike"],
+            "product": ["road"],
+            "amount_gbp": [999.0],
+        },
+    )
     jobs = jobs.loc[jobs["booked_in"] < cut + pd.Timedelta(days=40)]
     mail = mail.loc[~((mail["timestamp"] >= cut) & (mail["event"] == "open"))]
     new = cust.iloc[[0]].assign(customer_id=10**8, created_at=cut + pd.Timedelta(days=3))
@@ -111,10 +128,18 @@ def test_nothing_after_the_cutoff_changes_the_features(world, cut):
 
 
 def with_visit(w, customer_id: int, when: pd.Timestamp, amount: float):
-    tx = add_rows(w.transactions, {
-        "transaction_id": [10**9], "customer_id": [customer_id], "store_code": ["CTY"],
-        "timestamp": [when], "category": ["parts"], "product": ["chain"],
-        "amount_gbp": [amount]})
+    tx = add_rows(
+        w.transactions,
+        {
+            "transaction_id": [10**9],
+            "customer_id": [customer_id],
+            "store_code": ["CTY"],
+            "timestamp": [when],
+            "category": ["parts"],
+            "product": ["chain"],
+            "amount_gbp": [amount],
+        },
+    )
     return replace(w, transactions=tx)
 
 
@@ -134,8 +159,9 @@ def test_a_refund_lowers_spend_but_is_not_a_visit(world):
     base = F.build_modelling_table(world, CUT)
     cid = int(base.keys["customer_id"].iloc[0])
     before = row_of(base, cid)
-    after = row_of(F.build_modelling_table(
-        with_visit(world, cid, CUT - pd.Timedelta(days=3), -50.0), CUT), cid)
+    after = row_of(
+        F.build_modelling_table(with_visit(world, cid, CUT - pd.Timedelta(days=3), -50.0), CUT), cid
+    )
     assert after["spend_365d"] == pytest.approx(before["spend_365d"] - 50.0, abs=1e-6)
     assert after["visits_365d"] == before["visits_365d"]
     assert after["recency_days"] == before["recency_days"]
@@ -153,11 +179,21 @@ def test_the_missing_month_is_filled_in_at_the_store_rate(shop):
 
     stores = ["CTY", "UNI", "RPK", "CST", "WEB"]
     codes = np.array([2, 0])  # RPK, CTY
-    w = gap_factor(codes, ct.gaps, start=pd.Timestamp("2024-03-03"),
-                   stop=pd.Timestamp("2024-06-01"), stores=stores)
+    w = gap_factor(
+        codes,
+        ct.gaps,
+        start=pd.Timestamp("2024-03-03"),
+        stop=pd.Timestamp("2024-06-01"),
+        stores=stores,
+    )
     assert w.tolist() == [1.0, 1.0]  # the window does not contain February
-    w = gap_factor(codes, ct.gaps, start=pd.Timestamp("2023-06-02"),
-                   stop=pd.Timestamp("2024-06-01"), stores=stores)
+    w = gap_factor(
+        codes,
+        ct.gaps,
+        start=pd.Timestamp("2023-06-02"),
+        stop=pd.Timestamp("2024-06-01"),
+        stores=stores,
+    )
     assert w[0] == pytest.approx(365 / (365 - 29)) and w[1] == 1.0
 
 
@@ -192,7 +228,7 @@ def test_missing_table_or_column_is_named(shop):
     with pytest.raises(TypeError, match="'stores' DataFrame"):
         F.build_modelling_table(object(), CUT)
     broken = replace(shop, transactions=shop.transactions.drop(columns="amount_gbp"))
-    with pytest.raises(ValueError, match=r"table 'transactions' lacks column\(s\) \['amount_gbp'\]"):
+    with pytest.raises(ValueError, match=r"'transactions' lacks column\(s\) \['amount_gbp'\]"):
         F.build_modelling_table(broken, CUT)
 
 

@@ -28,8 +28,13 @@ def planted() -> dict[str, int]:
 
 
 def by_kind(findings, kind, table=None, column=None):
-    hits = [f for f in findings if f.kind == kind and (table is None or f.table == table)
-            and (column is None or f.column == column)]
+    hits = [
+        f
+        for f in findings
+        if f.kind == kind
+        and (table is None or f.table == table)
+        and (column is None or f.column == column)
+    ]
     assert len(hits) == 1, f"expected one {kind} finding, got {hits}"
     return hits[0]
 
@@ -47,8 +52,9 @@ def by_kind(findings, kind, table=None, column=None):
         ("inconsistent_codes", "transactions", "store_code", "store_code_variants"),
     ],
 )
-def test_every_planted_problem_is_found_with_its_count(findings, planted, kind, table, column,
-                                                        planted_key):
+def test_every_planted_problem_is_found_with_its_count(
+    findings, planted, kind, table, column, planted_key
+):
     f = by_kind(findings, kind, table, column)
     assert f.count == planted[planted_key]
     assert f.examples and f.advice and f.severity in ("high", "medium", "low", "info")
@@ -72,15 +78,17 @@ def test_duplicates_match_the_answer_key(shop):
     found = duplicate_map(shop.customers)
     pd.testing.assert_frame_equal(
         found.sort_values("duplicate_id", ignore_index=True),
-        truth.sort_values("duplicate_id", ignore_index=True), check_dtype=False)
+        truth.sort_values("duplicate_id", ignore_index=True),
+        check_dtype=False,
+    )
 
 
 def test_clean_columns_raise_no_alarm(findings):
     flagged = {(f.table, f.column) for f in findings}
-    clean = [("customers", c) for c in ("home_store", "distance_km",
-                                         "created_at", "marketing_opt_in")]
-    clean += [("transactions", c) for c in ("transaction_id", "customer_id", "category",
-                                            "product")]
+    clean = [
+        ("customers", c) for c in ("home_store", "distance_km", "created_at", "marketing_opt_in")
+    ]
+    clean += [("transactions", c) for c in ("transaction_id", "customer_id", "category", "product")]
     clean += [("workshop_jobs", "*"), ("email_events", "*"), ("stores", "*")]
     for table, column in clean:
         hits = {(t, c) for t, c in flagged if t == table and column in ("*", c)}
@@ -89,13 +97,25 @@ def test_clean_columns_raise_no_alarm(findings):
 
 def test_pii_is_found_by_content_not_by_name(shop):
     c = shop.customers
-    renamed = pd.DataFrame({"c1": c["first_name"], "c2": c["email"], "c3": c["phone"],
-                            "c4": c["postcode"], "c5": c["date_of_birth"],
-                            "email": c["home_store"].astype("str"), "c7": c["distance_km"]})
+    renamed = pd.DataFrame(
+        {
+            "c1": c["first_name"],
+            "c2": c["email"],
+            "c3": c["phone"],
+            "c4": c["postcode"],
+            "c5": c["date_of_birth"],
+            "email": c["home_store"].astype("str"),
+            "c7": c["distance_km"],
+        }
+    )
     found = survey.detect_pii(renamed, reference="2025-12-31")
     assert dict(zip(found["column"], found["pii"], strict=True)) == {
-        "c1": "person_name", "c2": "email", "c3": "phone", "c4": "postcode",
-        "c5": "date_of_birth"}
+        "c1": "person_name",
+        "c2": "email",
+        "c3": "phone",
+        "c4": "postcode",
+        "c5": "date_of_birth",
+    }
 
 
 def test_a_record_date_is_not_a_birth_date(shop):
@@ -106,14 +126,16 @@ def test_a_record_date_is_not_a_birth_date(shop):
 def small_messy_frame() -> pd.DataFrame:
     rng = np.random.default_rng(0)
     n = 40
-    df = pd.DataFrame({
-        "price": np.round(rng.uniform(10, 20, n), 2),
-        "shop": rng.choice(["North", "South"], n),
-        "const": "x",
-        "seen": pd.date_range("2024-01-01", periods=n, freq="D"),
-        "contact": [f"person{i}@mail.com" for i in range(n)],
-        "score": rng.normal(0, 1, n),
-    })
+    df = pd.DataFrame(
+        {
+            "price": np.round(rng.uniform(10, 20, n), 2),
+            "shop": rng.choice(["North", "South"], n),
+            "const": "x",
+            "seen": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "contact": [f"person{i}@mail.com" for i in range(n)],
+            "score": rng.normal(0, 1, n),
+        }
+    )
     df.loc[3, "price"] = 5000.0
     df.loc[5, "price"] = -12.0
     df.loc[7, "shop"] = "north "
@@ -123,13 +145,19 @@ def small_messy_frame() -> pd.DataFrame:
 
 
 def test_generic_checks_on_a_frame_never_seen():
-    found = {(f.kind, f.column): f.count
-             for f in survey.survey_table(small_messy_frame(), as_of="2025-01-01")}
+    found = {
+        (f.kind, f.column): f.count
+        for f in survey.survey_table(small_messy_frame(), as_of="2025-01-01")
+    }
     assert found == {
-        ("duplicate_rows", "*"): 1, ("missing_values", "score"): 1,
-        ("constant_column", "const"): 41, ("negative_amounts", "price"): 1,
-        ("outliers", "price"): 1, ("future_dates", "seen"): 1,
-        ("inconsistent_codes", "shop"): 1, ("pii", "contact"): 41,
+        ("duplicate_rows", "*"): 1,
+        ("missing_values", "score"): 1,
+        ("constant_column", "const"): 41,
+        ("negative_amounts", "price"): 1,
+        ("outliers", "price"): 1,
+        ("future_dates", "seen"): 1,
+        ("inconsistent_codes", "shop"): 1,
+        ("pii", "contact"): 41,
     }
 
 

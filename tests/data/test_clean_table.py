@@ -1,3 +1,4 @@
+# ruff: noqa: N806, N812  (X and F/B follow the scikit-learn habit)
 """Data tests of the clean modelling table: the contract, behaviour and leakage."""
 
 from __future__ import annotations
@@ -76,10 +77,18 @@ def test_contract_rejects_a_broken_table(shop):
 def test_contract_rejects_pii_and_duplicate_keys(shop):
     t = F.build_modelling_table(shop, "2024-01-01")
     with pytest.raises(pa.errors.SchemaErrors):
-        F.validate_modelling_table(F.ModellingTable(
-            t.X.assign(email=shop.customers["email"].iloc[: len(t.X)].to_numpy()),
-            t.y, t.audit, t.keys))
+        F.validate_modelling_table(
+            F.ModellingTable(
+                t.X.assign(email=shop.customers["email"].iloc[: len(t.X)].to_numpy()),
+                t.y,
+                t.audit,
+                t.keys,
+            )
+        )
     dup = pd.concat([t.X.iloc[:2], t.X.iloc[:1]])
     with pytest.raises(ValueError, match="duplicate keys"):
-        F.validate_modelling_table(F.ModellingTable(
-            dup, t.y.reindex(dup.index), t.audit.reindex(dup.index), t.keys.reindex(dup.index)))
+        F.validate_modelling_table(
+            F.ModellingTable(
+                dup, t.y.reindex(dup.index), t.audit.reindex(dup.index), t.keys.reindex(dup.index)
+            )
+        )
