@@ -49,6 +49,7 @@ __all__ = [
     "survey_report",
     "survey_table",
     "survey_text",
+    "text_signal",
     "top_values",
 ]
 
@@ -225,6 +226,7 @@ def detect_pii(df: pd.DataFrame, *, reference: str | pd.Timestamp | None = None)
     [['a', 'person_name'], ['b', 'email']]
     """
     _frame(df, "detect_pii")
+    df = _naive(df)
     ref = None if reference is None else pd.Timestamp(reference)
     return pii_.detect(df, reference=ref)
 
@@ -265,6 +267,7 @@ def survey_table(
     [('negative_amounts', 'amount', 1), ('inconsistent_codes', 'shop', 1)]
     """
     _frame(df, "survey_table")
+    df = _naive(df)
     when = pd.Timestamp.now().normalize() if as_of is None else pd.Timestamp(as_of)
     found = pii_.detect(df, reference=when)
     dob = set(found.loc[found["pii"] == "date_of_birth", "column"])
@@ -563,6 +566,64 @@ def survey_text(notes: pd.Series, *, parts: tuple[str, ...] = PARTS, top: int = 
     return TextSurvey(summary=summary, terms=terms, mentions=mentions)
 
 
+def text_signal(
+    tables: Any, cutoff: str | pd.Timestamp, *, parts: tuple[str, ...] = PARTS, days: int = 365
+) -> pd.DataFrame:
+    """What each note term might be worth as a feature: lapse rates with and without it.
+
+    For the active customers at ``cutoff``, a customer "mentions" a term when a workshop note
+    of theirs in the ``days`` before the cut-off contains it. Mentions need a workshop job,
+    and customers with a job lapse less anyway, so the fair comparison is with customers who
+    had a job but no mention (``lapse_rate_other_jobs``). In the Bike Shop every term lowers
+    the lapse rate, mostly because a mention means more workshop jobs (and "motor" or
+    "battery" an e-bike): check what a term adds beyond ``jobs_365d`` and ``ebike_owner``
+    before building a feature from it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``customers`` (active customers mentioning it), ``lapse_rate_mentioned``,
+        ``lapse_rate_other_jobs``, ``difference`` (mentioned minus other jobs),
+        ``lapse_rate_all``; largest absolute difference first.
+
+    Examples
+    --------
+    >>> from casestudy.data import load_bike_shop
+    >>> t = text_signal(load_bike_shop(), "2024-01-01", parts=("chain", "brake"))
+    >>> t.columns.tolist()[:3], len(t)
+    (['term', 'customers', 'lapse_rate_mentioned'], 2)
+    """
+    from casestudy.features import build_modelling_table, clean_tables
+
+    mt = build_modelling_table(tables, cutoff)
+    y = pd.Series(mt.y.to_numpy(), index=mt.keys["customer_id"].to_numpy())
+    jobs = clean_tables(tables, cutoff=cutoff).workshop_jobs
+    start = pd.Timestamp(cutoff) - pd.Timedelta(days=days)
+    jobs = jobs.loc[(jobs["booked_in"] >= start).to_numpy()]
+    text = jobs["technician_notes"].fillna("").astype("str").str.lower()
+    had_job = y.index.isin(jobs["customer_id"])
+    rows = []
+    for term in parts:
+        who = y.index.isin(
+            jobs.loc[text.str.contains(rf"\b{term}", regex=True).to_numpy(), "customer_id"]
+        )
+        other = had_job & ~who
+        rows.append((term, int(who.sum()), y[who].mean(), y[other].mean(), y.mean()))
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "term",
+            "customers",
+            "lapse_rate_mentioned",
+            "lapse_rate_other_jobs",
+            "lapse_rate_all",
+        ],
+    )
+    out.insert(4, "difference", out["lapse_rate_mentioned"] - out["lapse_rate_other_jobs"])
+    order = np.argsort(-out["difference"].abs().fillna(0).to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
+
+
 # --- data versions -------------------------------------------------------------------------
 
 
@@ -607,6 +668,14 @@ def _frame(df: Any, where: str) -> None:
             f"{where} needs a pandas DataFrame. Got {type(df).__name__} instead; "
             "wrap arrays with pd.DataFrame(...)."
         )
+
+
+def _naive(df: pd.DataFrame) -> pd.DataFrame:
+    """Time-zone-aware date columns as naive UTC, so they compare with plain dates."""
+    aware = [c for c in df.columns if isinstance(df[c].dtype, pd.DatetimeTZDtype)]
+    if not aware:
+        return df
+    return df.assign(**{str(c): df[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in aware})
 
 
 def _tables(tables: Any) -> dict[str, pd.DataFrame]:

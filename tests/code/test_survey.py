@@ -214,3 +214,35 @@ def test_bad_input_names_the_fix(bad):
         survey.survey_table(bad)
     with pytest.raises(TypeError, match="BikeShop"):
         survey.data_version(bad)
+
+
+def test_a_fresh_world_gives_its_planted_counts():
+    from casestudy.world import generate_world
+
+    w = generate_world(1500, seed=5)
+    found = {f.kind: f.count for f in survey.survey_bike_shop(w) if f.kind != "pii"}
+    p = w.planted
+    assert found["duplicate_customers"] == p["duplicate_customers"] == len(w.duplicates)
+    assert found["test_accounts"] == p["test_accounts"]
+    assert found["future_dates"] == p["future_timestamps"]
+    assert found["inconsistent_codes"] == p["store_code_variants"]
+    assert found["negative_amounts"] == p["refund_rows"]
+    assert found["messy_postcodes"] == p["messy_postcodes"]
+    assert found["missing_birth_date"] == p["missing_birth_date"]
+    assert found["default_birth_date"] == p["default_birth_date"]
+    assert found["missing_month"] == 1 and "leaky_column" in found
+
+
+def test_text_signal_compares_with_other_workshop_customers(shop):
+    t = survey.text_signal(shop, "2024-01-01", parts=("chain", "battery"))
+    assert set(t["term"]) == {"chain", "battery"}
+    assert (t["customers"] > 0).all()
+    assert t["difference"].tolist() == pytest.approx(
+        (t["lapse_rate_mentioned"] - t["lapse_rate_other_jobs"]).tolist()
+    )
+
+
+def test_time_zone_aware_dates_are_handled():
+    df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=30, tz="Europe/London")})
+    found = survey.survey_table(df, as_of="2024-01-20")
+    assert [(f.kind, f.count) for f in found] == [("future_dates", 10)]
