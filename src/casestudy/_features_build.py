@@ -33,7 +33,8 @@ class CleanTables:
     stores, customers, transactions, workshop_jobs, email_events : pandas.DataFrame
         Test accounts removed, duplicate ids replaced by the original id (duplicate customer
         rows dropped), store codes canonical, future timestamps dropped; refunds kept as
-        negative amounts. With a cut-off, only rows dated before it.
+        negative amounts. With a cut-off, only event rows dated before it, and duplicates
+        are looked for only among customers created before it.
     duplicates : pandas.DataFrame
         ``duplicate_id`` -> ``original_id`` used.
     gaps : pandas.DataFrame
@@ -140,8 +141,6 @@ def clean(
     """
     people = fc.people_index(tables.customers) if people is None else people
     cust = tables.customers
-    if cutoff is not None:
-        cust = cust.loc[(cust["created_at"] < cutoff).to_numpy()]
     tests = people.test_ids
     dups = fc.duplicates_of(people, created_before=cutoff)
     log = {

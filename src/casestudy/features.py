@@ -23,9 +23,11 @@ tests. The steps, each a small pure function in ``_features_build`` / ``_feature
    The label is not corrected: a few customers of that store whose only return fell in the
    lost month are labelled lapsed (cut-offs from August 2023 to February 2024).
 
-With a cut-off, cleaning sees only rows dated before it (and customers created before it),
-so no feature can use what happened after; the label alone looks forward, and uses every
-row, so a customer who re-registered after the cut-off is not mistaken for a lapser.
+With a cut-off, cleaning sees only rows dated before it (and looks for duplicates only
+among customers created before it), so no feature can use what happened after. The label
+alone looks forward, and uses every row, so a customer who re-registered after the cut-off
+is not mistaken for a lapser. Visits of an id missing from the customers table are left out
+(there is no customer to describe).
 
 Features (one row per active customer, i.e. with a visit in the 365 days before the cut-off)
 contain no PII and not ``account_status`` (the CRM writes it after the fact: see
@@ -224,13 +226,13 @@ def _features(ct: CleanTables, cutoff: pd.Timestamp) -> pd.DataFrame:
     v = fb.visit_days(ct)
     last = fb.last_day(v["day"], v["customer_id"])
     recency = fb._day_number(cutoff) - last.to_numpy()
-    active = last.index[recency <= ACTIVE_DAYS]
+    cust = ct.customers.set_index("customer_id")
+    active = last.index[(recency <= ACTIVE_DAYS) & last.index.isin(cust.index)]
     X = pd.DataFrame({"recency_days": recency}, index=last.index).loc[active]
     for days in (90, 365):
         X = X.join(fb.window_counts(v, ct.gaps, cutoff, days, stores))
     X = X.join(fb.spend(ct.transactions, ct.gaps, cutoff, 365, stores))
     X = X.join(fb.bikes_owned(ct.transactions))
-    cust = ct.customers.set_index("customer_id")
     X = X.join(cust[["home_store", "distance_km"]])
     X = X.join(fb.email_rates(ct.email_events, cutoff, 180))
     X["tenure_days"] = ((cutoff - cust["created_at"].reindex(X.index)).dt.days).clip(lower=0)
