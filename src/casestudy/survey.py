@@ -41,6 +41,7 @@ __all__ = [
     "TextSurvey",
     "data_version",
     "detect_pii",
+    "distributions",
     "profile_table",
     "profile_tables",
     "report_html",
@@ -197,6 +198,55 @@ def top_values(df: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
         counts = df[col].astype("str").value_counts(dropna=False).head(n)
         rows += [(str(col), str(v), int(c), c / len(df)) for v, c in counts.items()]
     return pd.DataFrame(rows, columns=["column", "value", "count", "share"])
+
+
+def distributions(df: pd.DataFrame, *, bins: int = 10) -> pd.DataFrame:
+    """Histogram of every numeric column (long format), for a quick look at shapes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    bins : int, default=10
+        Equal-width bins between each column's minimum and maximum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column``, ``left``, ``right``, ``count``, ``share`` (missing values left out).
+
+    Examples
+    --------
+    >>> d = distributions(pd.DataFrame({"x": [0.0, 1.0, 1.0, 4.0]}), bins=2)
+    >>> d[["left", "right", "count"]].values.tolist()
+    [[0.0, 2.0, 3.0], [2.0, 4.0, 1.0]]
+    """
+    _frame(df, "distributions")
+    if not isinstance(bins, int) or bins < 1:
+        raise ValueError(
+            f"The 'bins' parameter of distributions must be an int >= 1. Got {bins!r} instead."
+        )
+    parts = []
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            continue
+        x = s.dropna().to_numpy(float)
+        if not len(x):
+            continue
+        count, edges = np.histogram(x, bins=bins)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "column": str(col),
+                    "left": edges[:-1],
+                    "right": edges[1:],
+                    "count": count.astype(float),
+                    "share": count / len(x),
+                }
+            )
+        )
+    cols = ["column", "left", "right", "count", "share"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
 def detect_pii(df: pd.DataFrame, *, reference: str | pd.Timestamp | None = None) -> pd.DataFrame:

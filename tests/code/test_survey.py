@@ -246,3 +246,9 @@ def test_time_zone_aware_dates_are_handled():
     df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=30, tz="Europe/London")})
     found = survey.survey_table(df, as_of="2024-01-20")
     assert [(f.kind, f.count) for f in found] == [("future_dates", 10)]
+
+
+def test_distributions_cover_numeric_columns(shop):
+    d = survey.distributions(shop.transactions, bins=5)
+    assert set(d["column"]) == {"transaction_id", "customer_id", "amount_gbp"}
+    assert d.groupby("column")["count"].sum().eq(len(shop.transactions)).all()
