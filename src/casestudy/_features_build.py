@@ -15,7 +15,6 @@ import pandas as pd
 
 from casestudy import _features_clean as fc
 
-DAY = np.timedelta64(1, "D")
 #: Salt of the pseudonymised keys. Public because the course must be reproducible; a real
 #: project keeps it secret (with a public salt anyone can rebuild the key of a known id).
 KEY_SALT = b"bike-shop-workbook/2026"
@@ -233,7 +232,8 @@ def visit_days(ct: CleanTables) -> pd.DataFrame:
     )
 
 
-def _day_number(t: pd.Timestamp) -> int:
+def day_number(t: pd.Timestamp) -> int:
+    """Days since 1970-01-01 of a date."""
     return int(np.datetime64(t, "D").astype(np.int64))
 
 
@@ -247,14 +247,14 @@ def window_counts(
     """
     start = cutoff - pd.Timedelta(days=days)
     day = v["day"].to_numpy()
-    inside = (day >= _day_number(start)) & (day < _day_number(cutoff))
+    inside = (day >= day_number(start)) & (day < day_number(cutoff))
     cid, day, job = v["customer_id"].to_numpy()[inside], day[inside], v["job"].to_numpy()[inside]
     weight = np.where(
         job,
         1.0,
         gap_factor(v["store"].to_numpy()[inside], gaps, start=start, stop=cutoff, stores=stores),
     )
-    key = (cid << 20) | (day - _day_number(start))  # one integer per customer and day
+    key = (cid << 20) | (day - day_number(start))  # one integer per customer and day
 
     def per_customer(mask: np.ndarray) -> pd.Series:
         per_day = pd.Series(weight[mask]).groupby(key[mask]).max()

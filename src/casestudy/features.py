@@ -225,7 +225,7 @@ def _features(ct: CleanTables, cutoff: pd.Timestamp) -> pd.DataFrame:
     stores = list(ct.stores["store_code"])
     v = fb.visit_days(ct)
     last = fb.last_day(v["day"], v["customer_id"])
-    recency = fb._day_number(cutoff) - last.to_numpy()
+    recency = fb.day_number(cutoff) - last.to_numpy()
     cust = ct.customers.set_index("customer_id")
     active = last.index[(recency <= ACTIVE_DAYS) & last.index.isin(cust.index)]
     X = pd.DataFrame({"recency_days": recency}, index=last.index).loc[active]
@@ -239,7 +239,7 @@ def _features(ct: CleanTables, cutoff: pd.Timestamp) -> pd.DataFrame:
     jobs = v.loc[v["job"].to_numpy()]
     last_job = fb.last_day(jobs["day"], jobs["customer_id"]).reindex(X.index)
     X["months_since_last_job"] = (
-        ((fb._day_number(cutoff) - last_job) / 30.4375)
+        ((fb.day_number(cutoff) - last_job) / 30.4375)
         .fillna(fb.NO_JOB_MONTHS)
         .clip(upper=fb.NO_JOB_MONTHS)
     )
