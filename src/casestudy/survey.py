@@ -362,26 +362,38 @@ def _duplicates(customers: pd.DataFrame) -> list[Finding]:
     ]
 
 
+def _odd_activity(tx: pd.DataFrame) -> pd.Series:
+    """Customers with two or more till lines at placeholder amounts (£0, 1p, £9,999.99):
+    no real sale costs that, but tills are tested with them."""
+    odd = tx["amount_gbp"].abs().isin([0.0, 0.01, 9999.99]).to_numpy()
+    n = pd.Series(odd.astype(int)).groupby(tx["customer_id"].to_numpy()).sum()
+    return n[n >= 2]
+
+
 def _test_accounts(customers: pd.DataFrame, tx: pd.DataFrame) -> list[Finding]:
-    test = fc.is_test_account(customers)
+    by_name = fc.is_test_account(customers)
+    odd = _odd_activity(tx)
+    test = by_name | customers["customer_id"].isin(odd.index)
     if not test.any():
         return []
-    ids = customers.loc[test, "customer_id"]
-    lines = tx.loc[tx["customer_id"].isin(ids)]
-    odd = lines["amount_gbp"].abs().isin([0.0, 0.01, 9999.99]).mean() if len(lines) else 0
     per = tx["customer_id"].value_counts()
     ex = tuple(
         f"{r.customer_id} {r.first_name} {r.last_name} <{r.email}>: "
-        f"{int(per.get(r.customer_id, 0))} till lines"
+        f"{int(per.get(r.customer_id, 0))} till lines, {int(odd.get(r.customer_id, 0))} at "
+        "£0, 1p or £9,999.99"
         for r in customers.loc[test].head(3).itertuples(index=False)
     )
+    both = int((by_name & customers["customer_id"].isin(odd.index)).sum())
     return [
         Finding(
             "customers",
             "email",
             "test_accounts",
             int(test.sum()),
-            (*ex, f"{odd:.0%} of their lines are £0, 1p or £9,999.99"),
+            (
+                *ex,
+                f"{int(by_name.sum())} by name or e-mail, {len(odd)} by activity, {both} by both",
+            ),
             "high",
             "Till and CRM test accounts are not customers: remove them and all their "
             "rows before any count, average or model.",
