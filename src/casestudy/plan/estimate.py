@@ -807,6 +807,7 @@ def plot_effort_distribution(
     rule_days: float | None = None,
     title: str | None = None,
     size: tuple[float, float] = (6.4, 3.6),
+    layout: str = "constrained",
 ) -> Figure:
     """Histogram of calendar weeks or effort with P50, P80 and P95 marked.
 
@@ -818,6 +819,8 @@ def plot_effort_distribution(
     title : str, optional
     size : (float, float), default=(6.4, 3.6)
         Width and height in inches (explorer views use a smaller figure).
+    layout : {"constrained", "fixed"}, default="constrained"
+        "fixed" draws about twice as fast (explorer views); see :func:`new_figure`.
 
     Returns
     -------
@@ -833,7 +836,7 @@ def plot_effort_distribution(
     """
     choice(measure, ("weeks", "effort_days"), where="plot_effort_distribution", field="measure")
     values = sim.weeks if measure == "weeks" else sim.effort
-    fig, ax = new_figure(width=size[0], height=size[1])
+    fig, ax = new_figure(width=size[0], height=size[1], layout=layout)
     counts, edges = np.histogram(values, bins=60)
     ax.stairs(counts, edges, fill=True, color=ROLE_COLOURS["model"], alpha=0.6)
     for q, ls in ((50, "-"), (80, "--"), (95, ":")):

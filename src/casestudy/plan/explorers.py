@@ -91,7 +91,11 @@ def value_view(auc: float, offer_cost: float) -> View:
     table = compare_policies(precision, a.capacity, assumptions=a)
     at_cap = table.set_index("policy").loc["model"]
     fig = plot_value_curve(
-        curve, assumptions=a, title=f"ROC AUC {auc:.2f}, offer £{offer_cost:g}", size=_VIEW_SIZE
+        curve,
+        assumptions=a,
+        title=f"ROC AUC {auc:.2f}, offer £{offer_cost:g}",
+        size=_VIEW_SIZE,
+        layout="fixed",
     )
     summary = (
         f"A model with ROC AUC {auc:.2f} and invitations costing £{offer_cost:g}: "
@@ -170,7 +174,10 @@ def estimate_view(scenario: str, team_size: float) -> View:
     s = summarise(sim, day_rates=day_rates(project.roles))
     rule = rule_of_thumb(project.tasks, factors, rule=project.rule)
     fig = plot_effort_distribution(
-        sim, title=f"{label[0].upper()}{label[1:]}, {team_size:g} FTE", size=_VIEW_SIZE
+        sim,
+        title=f"{label[0].upper()}{label[1:]}, {team_size:g} FTE",
+        size=_VIEW_SIZE,
+        layout="fixed",
     )
     summary = (
         f"With {label} and a team of {team_size:g} FTE, the project takes "
