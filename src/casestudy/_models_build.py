@@ -1,4 +1,4 @@
-# ruff: noqa: N803  (X is scikit-learn's name for a feature matrix)
+# ruff: noqa: N803, N806  (X is scikit-learn's name for a feature matrix)
 """Pipelines, baseline rules and the time split behind :mod:`casestudy.models` (private).
 
 Everything here builds *unfitted* objects or pure data; fitting and scoring live in
@@ -31,10 +31,18 @@ NUMERIC: tuple[str, ...] = tuple(c for c in FEATURES if c not in CATEGORICAL)
 #: Skewed counts and durations: the logistic model sees ``log1p`` of them (the visit
 #: hazard falls with the *log* of recency, so a straight line in days fits badly).
 SKEWED: tuple[str, ...] = (
-    "recency_days", "visits_90d", "visits_365d", "purchases_90d", "purchases_365d",
-    "jobs_90d", "jobs_365d", "distance_km", "emails_sent_180d", "tenure_days",
+    "recency_days",
+    "visits_90d",
+    "visits_365d",
+    "purchases_90d",
+    "purchases_365d",
+    "jobs_90d",
+    "jobs_365d",
+    "distance_km",
+    "emails_sent_180d",
+    "tenure_days",
     "months_since_last_job",
-)  # fmt: skip
+)
 _HORIZON_MONTHS = 6  # a label is known 180 days after its cut-off: ~6 months
 
 
@@ -66,20 +74,24 @@ def linear_features() -> ColumnTransformer:
     rest = [c for c in NUMERIC if c not in SKEWED and c != "spend_365d"]
     log = FunctionTransformer(np.log1p, feature_names_out="one-to-one")
     slog = FunctionTransformer(signed_log1p, feature_names_out="one-to-one")
-    return ColumnTransformer([
-        ("log", Pipeline([("log1p", log), ("scale", StandardScaler())]), skewed),
-        ("spend", Pipeline([("slog", slog), ("scale", StandardScaler())]), ["spend_365d"]),
-        ("num", StandardScaler(), rest),
-        ("cat", _one_hot(dense=False), list(CATEGORICAL)),
-    ])  # fmt: skip
+    return ColumnTransformer(
+        [
+            ("log", Pipeline([("log1p", log), ("scale", StandardScaler())]), skewed),
+            ("spend", Pipeline([("slog", slog), ("scale", StandardScaler())]), ["spend_365d"]),
+            ("num", StandardScaler(), rest),
+            ("cat", _one_hot(dense=False), list(CATEGORICAL)),
+        ]
+    )
 
 
 def tree_features() -> ColumnTransformer:
     """Numbers as they are (trees do not care about scale); one-hot the store, dense."""
-    return ColumnTransformer([
-        ("num", "passthrough", list(NUMERIC)),
-        ("cat", _one_hot(dense=True), list(CATEGORICAL)),
-    ])  # fmt: skip
+    return ColumnTransformer(
+        [
+            ("num", "passthrough", list(NUMERIC)),
+            ("cat", _one_hot(dense=True), list(CATEGORICAL)),
+        ]
+    )
 
 
 class BinnedRateRule(ClassifierMixin, BaseEstimator):
@@ -176,16 +188,29 @@ def candidate_pipelines(random_state: int) -> dict[str, Pipeline]:
         "random_state": random_state,
     }
     return {
-        "logistic": Pipeline([("features", linear_features()),
-                              ("model", LogisticRegression(C=1.0, max_iter=1000))]),
-        "hgb": Pipeline([("features", tree_features()),
-                         ("model", HistGradientBoostingClassifier(**hgb))]),
-        "random_forest": Pipeline([
-            ("features", tree_features()),
-            ("model", RandomForestClassifier(
-                n_estimators=60, min_samples_leaf=40, max_features=0.4, max_samples=0.5,
-                n_jobs=1, random_state=random_state))]),
-    }  # fmt: skip
+        "logistic": Pipeline(
+            [("features", linear_features()), ("model", LogisticRegression(C=1.0, max_iter=1000))]
+        ),
+        "hgb": Pipeline(
+            [("features", tree_features()), ("model", HistGradientBoostingClassifier(**hgb))]
+        ),
+        "random_forest": Pipeline(
+            [
+                ("features", tree_features()),
+                (
+                    "model",
+                    RandomForestClassifier(
+                        n_estimators=60,
+                        min_samples_leaf=40,
+                        max_features=0.4,
+                        max_samples=0.5,
+                        n_jobs=1,
+                        random_state=random_state,
+                    ),
+                ),
+            ]
+        ),
+    }
 
 
 # --- the time split ---------------------------------------------------------------------------
@@ -244,3 +269,59 @@ def subset(table: ModellingTable, cutoffs: Any) -> ModellingTable:
     return ModellingTable(
         X=table.X[keep], y=table.y[keep], audit=table.audit[keep], keys=table.keys[keep]
     )
+
+
+def toy_split(*, n: int = 600, random_state: int = 0) -> SplitData:
+    """A small synthetic :class:`SplitData` with every feature column (for tests and examples).
+
+    Lapse depends on recency and visits, as in the shop; audit columns and keys are made up.
+    """
+    rng = np.random.default_rng(random_state)
+    split = TimeSplit(
+        train=(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")),
+        validation=pd.Timestamp("2024-08-01"),
+        test=(pd.Timestamp("2025-02-01"),),
+    )
+    parts = [_toy_part(c, n, rng) for c in split.cutoffs]
+    table = ModellingTable(
+        *(pd.concat([getattr(p, f) for p in parts]) for f in ("X", "y", "audit", "keys"))
+    )
+    return SplitData(
+        split=split,
+        train=subset(table, split.train),
+        validation=subset(table, [split.validation]),
+        test=subset(table, split.test),
+    )
+
+
+def _toy_part(cutoff: pd.Timestamp, n: int, rng: np.random.Generator) -> ModellingTable:
+    X = pd.DataFrame({c: rng.poisson(3, n).astype(float) for c in NUMERIC})
+    X["recency_days"] = rng.integers(1, 366, n).astype(np.int64)
+    X["visits_365d"] = X["visits_90d"] + rng.poisson(2, n) + 1
+    for c in ("ebike_owner", "owns_road", "owns_mountain", "owns_hybrid", "owns_kids"):
+        X[c] = rng.integers(0, 2, n).astype(np.int8)
+    for c in ("email_open_rate_180d", "email_click_rate_180d"):
+        X[c] = rng.uniform(0, 1, n)
+    X["home_store"] = pd.Categorical(
+        rng.choice(["CTY", "UNI", "RPK", "CST", "WEB"], n),
+        categories=["CTY", "UNI", "RPK", "CST", "WEB"],
+    )
+    X = X[list(FEATURES)]
+    logit = -1.0 + 0.008 * X["recency_days"] - 0.25 * X["visits_365d"] + rng.normal(0, 0.5, n)
+    p = 1 / (1 + np.exp(-logit.to_numpy()))
+    ids = np.arange(n) + 100_000
+    index = pd.MultiIndex.from_arrays(
+        [[cutoff] * n, [f"k{i:06d}" for i in ids]], names=["cutoff", "key"]
+    )
+    X.index = index
+    y = pd.Series((rng.uniform(size=n) < p).astype(np.int8), index=index, name="lapsed")
+    audit = pd.DataFrame(
+        {
+            "age_band": rng.choice(["18-29", "30-44", "45-59", "60+"], n),
+            "gender": rng.choice(["female", "male"], n),
+            "postcode_area": rng.choice(["B", "M", "L"], n),
+        },
+        index=index,
+    )
+    keys = pd.DataFrame({"customer_id": ids}, index=index)
+    return ModellingTable(X=X, y=y, audit=audit, keys=keys)
