@@ -42,10 +42,12 @@ __all__ = [
     "data_version",
     "detect_pii",
     "distributions",
+    "plot_store_months",
     "profile_table",
     "profile_tables",
     "report_html",
     "report_markdown",
+    "store_month_counts",
     "survey_bike_shop",
     "survey_report",
     "survey_table",
@@ -684,6 +686,93 @@ def text_signal(
     out.insert(4, "difference", out["lapse_rate_mentioned"] - out["lapse_rate_other_jobs"])
     order = np.argsort(-out["difference"].abs().fillna(0).to_numpy(), kind="stable")
     return out.iloc[order].reset_index(drop=True)
+
+
+# --- rows per store and month --------------------------------------------------------------
+
+_TIME_COLUMNS = {"transactions": "timestamp", "workshop_jobs": "booked_in"}
+
+
+def store_month_counts(
+    tables: Any, *, table: str = "transactions", export_date: str = END
+) -> pd.DataFrame:
+    """Rows per month and store, store codes tidied: where a lost month shows as a hole.
+
+    Rows dated after the export (clock errors) are left out, and every spelling of a store
+    code is counted under the stores table's code, so a gap is a real gap, not a renamed
+    store.
+
+    Parameters
+    ----------
+    tables : BikeShop or World
+    table : {"transactions", "workshop_jobs"}, default="transactions"
+    export_date : str, default="2025-12-31"
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (a ``month`` Timestamp index, first day of the month), one column
+        per store code, 0 where a store has no rows.
+
+    Examples
+    --------
+    >>> from casestudy.data import load_bike_shop
+    >>> counts = store_month_counts(load_bike_shop())
+    >>> int(counts.loc["2024-02-01", "RPK"]), len(counts)
+    (0, 60)
+    """
+    if table not in _TIME_COLUMNS:
+        raise ValueError(
+            f"The 'table' parameter of store_month_counts must be one of "
+            f"{sorted(_TIME_COLUMNS)}. Got {table!r} instead."
+        )
+    t = _tables(tables)
+    df = t[table]
+    time = df[_TIME_COLUMNS[table]]
+    keep = (time < pd.Timestamp(export_date) + pd.Timedelta(days=1)).to_numpy()
+    df = df.loc[keep]
+    store = fc.canonical_store_codes(df["store_code"], t["stores"], table=table)
+    counts = fc.monthly_counts(df[_TIME_COLUMNS[table]], store)
+    counts.index = counts.index.to_timestamp().rename("month")
+    counts.columns.name = "store"
+    return counts
+
+
+def plot_store_months(counts: pd.DataFrame, *, title: str | None = None):
+    """One line per store of :func:`store_month_counts`; empty store-months marked.
+
+    A month with no rows at a store that has rows before and after it is drawn as a
+    vermillion dot on the axis: the eye finds a lost month at once.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from casestudy.plotting import ROLE_COLOURS, new_figure
+
+    fig, ax = new_figure(height=3.4)
+    for store in counts.columns:
+        ax.plot(counts.index, counts[store].to_numpy(), lw=1.4, label=str(store))
+    for store in counts.columns:
+        col = counts[store]
+        busy = np.flatnonzero(col.to_numpy() > 0)
+        if len(busy) < 2:
+            continue
+        inside = col.iloc[busy[0] : busy[-1] + 1]
+        for month in inside.index[inside.to_numpy() == 0]:
+            ax.plot([month], [0], "o", ms=9, color=ROLE_COLOURS["loss"], zorder=5)
+            ax.annotate(
+                f"no {store} rows, {month:%b %Y}",
+                (month, 0),
+                xytext=(8, 12),
+                textcoords="offset points",
+                color=ROLE_COLOURS["loss"],
+            )
+    ax.set_ylim(bottom=-counts.to_numpy().max() * 0.04)
+    ax.set(xlabel="Month", ylabel="Rows per month")
+    ax.legend(ncols=len(counts.columns), loc="upper left", fontsize=9)
+    ax.set_title(title or "Rows per store and month")
+    return fig
 
 
 # --- data versions -------------------------------------------------------------------------

@@ -252,3 +252,26 @@ def test_distributions_cover_numeric_columns(shop):
     d = survey.distributions(shop.transactions, bins=5)
     assert set(d["column"]) == {"transaction_id", "customer_id", "amount_gbp"}
     assert d.groupby("column")["count"].sum().eq(len(shop.transactions)).all()
+
+
+def test_store_month_counts_show_the_lost_month_and_no_other(shop):
+    counts = survey.store_month_counts(shop)
+    assert list(counts.columns) == ["CST", "CTY", "RPK", "UNI", "WEB"]
+    assert counts.index[0] == pd.Timestamp("2021-01-01") and len(counts) == 60
+    zeros = counts.stack()[lambda s: s == 0]
+    assert zeros.index.tolist() == [(pd.Timestamp("2024-02-01"), "RPK")]
+    tx = shop.transactions
+    assert counts.to_numpy().sum() == (tx["timestamp"] < pd.Timestamp("2026-01-01")).sum()
+    jobs = survey.store_month_counts(shop, table="workshop_jobs")
+    assert (jobs > 0).all().all()
+
+
+def test_store_month_counts_names_the_allowed_tables(shop):
+    with pytest.raises(ValueError, match="'table' parameter of store_month_counts"):
+        survey.store_month_counts(shop, table="customers")
+
+
+def test_plot_store_months_marks_the_empty_month(shop):
+    fig = survey.plot_store_months(survey.store_month_counts(shop), title="t")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["no RPK rows, Feb 2024"]
