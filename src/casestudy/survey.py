@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from casestudy._world_sim import END, HORIZON_DAYS
 __all__ = [
     "LIMITS",
     "PARTS",
+    "PERSONAL_EXAMPLES",
     "TABLE_NAMES",
     "Finding",
     "TextSurvey",
@@ -47,6 +49,7 @@ __all__ = [
     "profile_tables",
     "report_html",
     "report_markdown",
+    "shareable_report",
     "store_month_counts",
     "survey_bike_shop",
     "survey_report",
@@ -506,6 +509,44 @@ def survey_report(findings: list[Finding]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=cols)
     order = out["severity"].map(_SEVERITY_ORDER)
     return out.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+#: Finding kinds whose examples quote personal details (names, postcodes).
+PERSONAL_EXAMPLES = ("duplicate_customers", "messy_postcodes")
+
+
+def _withhold(example: str) -> str:
+    ids = re.findall(r"\b\d{6}\b", example)
+    return " = ".join(ids) if ids else "(withheld: personal data)"
+
+
+def shareable_report(
+    findings: list[Finding], *, withhold: tuple[str, ...] = PERSONAL_EXAMPLES
+) -> pd.DataFrame:
+    """:func:`survey_report` with personal details taken out of the examples.
+
+    The survey report goes to stakeholders who may not see personal data, so it must not
+    leak what it found. For the kinds in ``withhold`` each example keeps only the 6-digit
+    account numbers it quotes (or says it is withheld); the counts and advice are kept.
+
+    Examples
+    --------
+    >>> f = Finding("customers", "customer_id", "duplicate_customers", 1,
+    ...             ("102113 kieran Brown = 101184 Kieran Brown",), "high", "Merge.")
+    >>> shareable_report([f])["examples"].tolist()
+    ['102113 = 101184']
+    """
+    out = survey_report(findings)
+    hide = out["kind"].isin(withhold).to_numpy()
+    for i in np.flatnonzero(hide):
+        kept = [_withhold(e) for e in _split_examples(out.at[i, "examples"])]
+        out.at[i, "examples"] = "; ".join(dict.fromkeys(kept))
+    return out
+
+
+def _split_examples(examples: str) -> list[str]:
+    """Split the ``examples`` text of :func:`survey_report` back into its examples."""
+    return examples.split("; ") if examples else []
 
 
 def report_markdown(findings: list[Finding], *, advice: bool = True) -> str:

@@ -275,3 +275,19 @@ def test_plot_store_months_marks_the_empty_month(shop):
     fig = survey.plot_store_months(survey.store_month_counts(shop), title="t")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["no RPK rows, Feb 2024"]
+
+
+def test_shareable_report_keeps_counts_and_drops_personal_details(shop, findings):
+    full = survey.survey_report(findings)
+    shared = survey.shareable_report(findings)
+    assert shared.drop(columns="examples").equals(full.drop(columns="examples"))
+    c = shop.customers
+    names = set(c["last_name"].str.lower()) | set(c["first_name"].str.lower())
+    for kind in survey.PERSONAL_EXAMPLES:
+        text = shared.loc[shared["kind"] == kind, "examples"].item()
+        assert not set(text.lower().replace(";", " ").split()) & names, text
+    dup = shared.loc[shared["kind"] == "duplicate_customers", "examples"].item()
+    assert dup.startswith("102113 = 101184")
+    keep = shared["kind"] != "duplicate_customers"
+    keep &= shared["kind"] != "messy_postcodes"
+    assert shared.loc[keep, "examples"].equals(full.loc[keep, "examples"])
