@@ -121,3 +121,13 @@ def test_backlog_table_uses_display_names():
     table = bl.backlog_table(b.items, names={"dp-adviser": "Data-protection adviser"})
     assert "Data-protection adviser" in set(table["owner"])
     assert table["area"].tolist() == sorted(table["area"], key=bl.AREAS.index)
+
+
+def test_recheck_reuses_a_baseline_plan():
+    from casestudy.plan import plan_project
+
+    project = load_project()
+    base = plan_project(project, n_runs=3000)
+    changes = bl.load_backlog().reestimates
+    reused = bl.recheck_estimate(project, changes, baseline=base)
+    assert reused.equals(bl.recheck_estimate(project, changes, n_runs=3000))

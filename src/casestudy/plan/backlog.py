@@ -35,7 +35,7 @@ from casestudy.plan._checks import (
     unique_ids,
 )
 from casestudy.plan.estimate import Task, parse_tasks, simulate_project, summarise
-from casestudy.plan.proposal import Project, plan_project
+from casestudy.plan.proposal import Project, ProjectPlan, plan_project
 from casestudy.plan.requirements import load_stakeholders
 from casestudy.plan.team import day_rates, load_roles, team_fte
 
@@ -382,6 +382,7 @@ def recheck_estimate(
     changes: Iterable[Reestimate],
     *,
     n_runs: int | None = None,
+    baseline: ProjectPlan | None = None,
 ) -> pd.DataFrame:
     """Re-run the proposal's Monte Carlo with sprint 0's re-estimates, same team and seed.
 
@@ -393,7 +394,10 @@ def recheck_estimate(
     project : Project
     changes : iterable of Reestimate
     n_runs : int, optional
-        By default proposal.yaml's number of runs.
+        By default proposal.yaml's number of runs (ignored when ``baseline`` is given).
+    baseline : ProjectPlan, optional
+        The proposal's plan from :func:`~casestudy.plan.plan_project`, if already run
+        (saves running it again); its team, factors and settings are reused.
 
     Returns
     -------
@@ -408,7 +412,7 @@ def recheck_estimate(
     >>> bool(r.loc["P80", "weeks_after"] > r.loc["P80", "weeks_before"])
     True
     """
-    plan = plan_project(project, n_runs=n_runs)
+    plan = baseline if baseline is not None else plan_project(project, n_runs=n_runs)
     sim = plan.simulation
     after = simulate_project(
         updated_tasks(project.tasks, changes),
