@@ -20,6 +20,8 @@ All metrics come from :mod:`casestudy.evaluate` (bootstrap AUC intervals, the mo
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -27,7 +29,9 @@ import pandas as pd
 
 from casestudy.data import truth_at
 from casestudy.evaluate import roc_auc_score_ci, targeting_outcome, value_at_top_k
+from casestudy.explorable import Dropdown, Explorer, Slider, View, register
 from casestudy.plan.value import ValueAssumptions
+from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -220,3 +224,223 @@ def _bayes_row(
     y, prob = table.y.to_numpy(int)[ok], p.to_numpy(float)[ok]
     invite = prob * a.success_rate * a.margin > a.offer_cost
     return _row("Bayes limit (true probabilities)", y, prob, invite, **opts)
+
+
+# --- Chapter 6: the recency rule's trade-off, a figure of the comparison, the explorer -------
+
+#: The cut-off of chapter 6's first performance estimate: the latest month start whose 180
+#: days of outcomes lie inside the history (so its labels are known).
+SPRINT1_CUTOFF = pd.Timestamp("2025-07-01")
+#: The "no visit in N months" rules the trade-off table and the explorer show.
+RECENCY_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+
+__all__ += [
+    "RECENCY_MONTHS",
+    "SPRINT1_CUTOFF",
+    "plot_baseline_comparison",
+    "recency_rule_explorer",
+    "recency_rule_explorer_for",
+    "recency_rule_view",
+    "recency_tradeoff",
+]
+
+
+def _policy(name: str, months: float, y: np.ndarray, invite: np.ndarray,
+            a: ValueAssumptions) -> dict[str, Any]:  # fmt: skip
+    o = targeting_outcome(y, invite.astype(float), threshold=0.5, assumptions=a)
+    capped = o.value * min(1.0, a.capacity / o.invited) if o.invited else 0.0
+    return {"policy": name, "months": months, "invited": o.invited,
+            "precision": o.precision, "recall": o.recall, "value": o.value,
+            "value_at_capacity": capped}  # fmt: skip
+
+
+def recency_tradeoff(
+    table: Any,
+    *,
+    truth: pd.DataFrame | None = None,
+    months: tuple[float, ...] = RECENCY_MONTHS,
+    assumptions: ValueAssumptions | None = None,
+) -> pd.DataFrame:
+    """What each "no visit in N months" list would do, priced, beside the best possible.
+
+    Parameters
+    ----------
+    table : ModellingTable
+        One cut-off's table (:func:`casestudy.features.build_modelling_table`).
+    truth : pandas.DataFrame, optional
+        :func:`casestudy.data.load_truth`: adds two reference rows from the true
+        probabilities, "Bayes limit" (invite whenever it pays on average) and "Bayes limit,
+        top k" (the ``capacity`` customers likeliest to lapse).
+    months : tuple of float, default=1, 2, ..., 12
+    assumptions : ValueAssumptions, optional
+        The money model and the workshop's ``capacity``; default the stakeholders'.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per policy: ``policy``, ``months``, ``invited``, ``precision`` (share of the
+        invited who would lapse), ``recall`` (share of lapsers invited), ``value`` (pounds a
+        month if every invited customer could be seen) and ``value_at_capacity`` (if only
+        ``capacity`` of them, picked at random from the list, can be: the value scales down).
+
+    Examples
+    --------
+    >>> from casestudy.data import load_bike_shop
+    >>> from casestudy.features import build_modelling_table
+    >>> mt = build_modelling_table(load_bike_shop(), "2024-01-01")
+    >>> t = recency_tradeoff(mt, months=(3, 6))
+    >>> t["policy"].tolist(), bool(t["invited"].is_monotonic_decreasing)
+    (['no visit in 3 months', 'no visit in 6 months'], True)
+    """
+    X = _check_features(getattr(table, "X", None), "recency_tradeoff")
+    y, a = table.y.to_numpy(int), assumptions or ValueAssumptions()
+    rows = [_policy(f"no visit in {m:g} months", m, y, recency_rule(X, months=m).to_numpy(), a)
+            for m in months]  # fmt: skip
+    if truth is not None:
+        p = truth_at(truth, table.keys["cutoff"].iloc[0])
+        p = p.reindex(table.keys["customer_id"].to_numpy()).to_numpy(float)
+        ok = ~np.isnan(p)
+        best = p[ok] * a.success_rate * a.margin > a.offer_cost
+        rows.append(_policy("Bayes limit", np.nan, y[ok], best, a))
+        rows.append(_policy(f"Bayes limit, top {a.capacity}", np.nan, y[ok],
+                            _top(p[ok], a.capacity), a))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def plot_baseline_comparison(comparison: pd.DataFrame, *, expected_auc: float | None = None):
+    """ROC AUC of each rule with its 95 % bootstrap interval, the Bayes limit and the plan."""
+    d = comparison.drop_duplicates("auc").reset_index(drop=True)
+    names = ["recency (any N)" if r.startswith("no visit") else r for r in d["rule"]]
+    fig, ax = new_figure(width=6.4, height=0.6 * len(d) + 1.4)
+    pos = np.arange(len(d))[::-1]
+    colours = [ROLE_COLOURS["best"] if "Bayes" in r else ROLE_COLOURS["baseline"]
+               for r in d["rule"]]  # fmt: skip
+    for y, (_, r), c in zip(pos, d.iterrows(), colours, strict=True):
+        ax.errorbar(r["auc"], y, xerr=[[r["auc"] - r["auc_low"]], [r["auc_high"] - r["auc"]]],
+                    fmt="o", color=c, capsize=4, ms=6)  # fmt: skip
+    if expected_auc is not None:
+        ax.axvline(expected_auc, color=ROLE_COLOURS["model"], ls="--", lw=1.5)
+        ax.text(expected_auc, pos.max() + 0.45, " the plan's assumption",
+                color=ROLE_COLOURS["model"], va="bottom", fontsize=9)  # fmt: skip
+    ax.set_yticks(pos, names)
+    ax.set(xlim=(0.5, 1.0), ylim=(-0.6, len(d) - 0.1), xlabel="ROC AUC (95% bootstrap interval)")
+    ax.set_title("Simple rules against the best any model could do")
+    return fig
+
+
+_OFFER_COSTS = (("£12 (the plan)", 12.0), ("£24 (double)", 24.0))
+
+
+def _tradeoffs(table: Any, truth: pd.DataFrame) -> dict[float, pd.DataFrame]:
+    """:func:`recency_tradeoff` at each of the explorer's offer costs."""
+    base = ValueAssumptions()
+    return {
+        cost: recency_tradeoff(table, truth=truth, assumptions=replace(base, offer_cost=cost))
+        for _, cost in _OFFER_COSTS
+    }
+
+
+@lru_cache(maxsize=1)
+def _shipped_tradeoffs() -> dict[float, pd.DataFrame]:
+    """The trade-off tables of the shipped data at :data:`SPRINT1_CUTOFF`."""
+    from casestudy.data import load_bike_shop, load_truth
+    from casestudy.features import build_modelling_table
+
+    return _tradeoffs(build_modelling_table(load_bike_shop(), SPRINT1_CUTOFF), load_truth())
+
+
+def recency_rule_view(months: int, offer_cost: float) -> View:
+    """The 'no visit in N months' list on the shipped data: its size, and its money value."""
+    return _recency_view(_shipped_tradeoffs(), months, offer_cost)
+
+
+def _recency_view(tradeoffs: dict[float, pd.DataFrame], months: int, offer_cost: float) -> View:
+    """Bars of the list's size against capacity; its value beside the best possible."""
+    t = tradeoffs[offer_cost]
+    rules, cap = t[t["months"].notna()], ValueAssumptions().capacity
+    r = rules.set_index("months").loc[months]
+    top = t.set_index("policy").loc[f"Bayes limit, top {cap}", "value"]
+    fig, (left, right) = new_figure(1, 2, width=7.6, height=3.0, layout="fixed")
+    fig.subplots_adjust(left=0.1, right=0.98, wspace=0.38)
+    shade = [ROLE_COLOURS["highlight"] if m == months else ROLE_COLOURS["neutral"]
+             for m in rules["months"]]  # fmt: skip
+    left.bar(rules["months"], rules["invited"], color=shade)
+    left.axhline(cap, color=ROLE_COLOURS["loss"], ls="--", lw=1.5)
+    left.set(xlabel="N (months without a visit)", ylabel="Customers invited")
+    left.set_title(f"Dashed: workshop capacity ({cap})", fontsize=10)
+    right.plot(rules["months"], rules["value"], color=ROLE_COLOURS["baseline"], lw=2)
+    right.plot(rules["months"], rules["value_at_capacity"], color=ROLE_COLOURS["baseline"],
+               lw=1.5, ls=":")  # fmt: skip
+    right.axhline(top, color=ROLE_COLOURS["best"], lw=1.5, ls="--")
+    right.axhline(0, color=ROLE_COLOURS["neutral"], lw=0.8)
+    right.plot([months], [r["value"]], "o", color=ROLE_COLOURS["highlight"], ms=8)
+    right.set(xlabel="N (months without a visit)", ylabel="£ a month")
+    right.set_title("Rule: all / capped (dotted); best: dashed", fontsize=10)
+    for ax in (left, right):
+        ax.set_xticks([1, 3, 6, 9, 12])
+    return View(figure=fig, summary=_recency_summary(r, months, offer_cost, top, cap),
+                alt=f"Bar chart of customers invited by N with the capacity line at {cap}; "
+                    "line chart of the rule's monthly value by N, capped and uncapped, with "
+                    "the best possible value at capacity dashed.")  # fmt: skip
+
+
+def _gbp(value: float) -> str:
+    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+
+
+def _recency_summary(r: pd.Series, months: int, cost: float, top: float, cap: int) -> str:
+    best = f"The best possible {cap} invitations (true probabilities) would be worth {_gbp(top)}."
+    if r["invited"] == 0:
+        return (
+            f"'No visit in {months} months' invites nobody: every active customer visited "
+            f"in the past year. {best}"
+        )
+    times = f"{r['invited'] / cap:.1f} times" if r["invited"] > cap else "within"
+    return (
+        f"'No visit in {months} months' invites {r['invited']:,.0f} customers ({times} the "
+        f"workshop's {cap} free checks). {r['precision']:.0%} of them would lapse (precision) "
+        f"and they are {r['recall']:.0%} of all lapsers (recall). At £{cost:.0f} an "
+        f"invitation the list is worth {_gbp(r['value'])} a month if all can be seen, "
+        f"{_gbp(r['value_at_capacity'])} if only {cap} can. {best}"
+    )
+
+
+def _recency_explorer(tradeoffs: dict[float, pd.DataFrame], name: str | None) -> Explorer:
+    def view(months: int, offer_cost: float) -> View:
+        return _recency_view(tradeoffs, months, offer_cost)
+
+    return Explorer(
+        view,
+        Slider("months", "No visit in N months, N =", 1, 12, 1, default=6),
+        Dropdown("offer_cost", "Cost of one invitation", list(_OFFER_COSTS), default=12.0),
+        title="Can we just use the 'no visit in six months' list?",
+        name=name,
+    )
+
+
+@register("recency-rule")
+def recency_rule_explorer() -> Explorer:
+    """Move N in "no visit in N months" and the offer cost; see the list, its value, the best.
+
+    Built on the shipped data at :data:`SPRINT1_CUTOFF` (loads it once, then cached).
+    """
+    return _recency_explorer(_shipped_tradeoffs(), None)
+
+
+def recency_rule_explorer_for(table: Any, *, truth: pd.DataFrame) -> Explorer:
+    """The ``recency-rule`` explorer on a table already in memory (saves reloading the data).
+
+    Parameters
+    ----------
+    table : ModellingTable
+        The shipped data's table at :data:`SPRINT1_CUTOFF`; the explorer keeps the name
+        ``recency-rule`` only then, so the published page matches the registered explorer.
+    truth : pandas.DataFrame
+        :func:`casestudy.data.load_truth`.
+
+    Returns
+    -------
+    Explorer
+    """
+    same = (table.keys["cutoff"] == SPRINT1_CUTOFF).all()
+    return _recency_explorer(_tradeoffs(table, truth), "recency-rule" if same else None)

@@ -89,3 +89,61 @@ def test_bad_tables_are_refused():
     ts = build_training_set(load_bike_shop(), ["2024-01-01", "2024-02-01"])
     with pytest.raises(ValueError, match="one-cut-off table"):
         B.compare_baselines(ts, truth=load_truth(), n_resamples=20)
+
+
+# --- chapter 6: the recency trade-off and its explorer --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tradeoff(table, truth):
+    return B.recency_tradeoff(table, truth=truth)
+
+
+def test_longer_gaps_invite_fewer_more_precisely(tradeoff):
+    rules = tradeoff[tradeoff["months"].notna()]
+    assert rules["invited"].is_monotonic_decreasing
+    assert rules["precision"].iloc[:-1].is_monotonic_increasing  # 12 months invites nobody
+
+
+def test_capped_value_scales_down_to_the_workshop_capacity(tradeoff):
+    r = tradeoff.set_index("policy").loc["no visit in 3 months"]
+    assert r["invited"] > 400
+    assert r["value_at_capacity"] == pytest.approx(r["value"] * 400 / r["invited"])
+
+
+def test_bayes_rows_match_compare_baselines(tradeoff, comparison):
+    t = tradeoff.set_index("policy")
+    c = comparison.set_index("rule").loc["Bayes limit (true probabilities)"]
+    assert t.loc["Bayes limit", "invited"] == c["invited"]
+    assert t.loc["Bayes limit, top 400", "value"] == pytest.approx(c["value_at_k"])
+
+
+def test_recency_explorer_summary_matches_its_table():
+    from casestudy.explorable import get
+
+    e = get("recency-rule")
+    assert e.shape == (12, 2)
+    t = B._shipped_tradeoffs()[12.0].set_index("months").loc[6]
+    assert f"{t['invited']:,.0f} customers" in e.summary_at(months=6, offer_cost=12.0)
+    assert "invites nobody" in e.summary_at(months=12, offer_cost=24.0)
+
+
+def test_explorer_for_a_table_in_memory_keeps_the_name_only_for_the_shipped_cutoff(truth):
+    mt = build_modelling_table(load_bike_shop(), B.SPRINT1_CUTOFF)
+    assert B.recency_rule_explorer_for(mt, truth=truth).name == "recency-rule"
+    other = build_modelling_table(load_bike_shop(), CUT)
+    assert B.recency_rule_explorer_for(other, truth=truth).name is None
+
+
+def test_recency_views_are_fast():
+    import time
+
+    B._shipped_tradeoffs()
+    start = time.process_time()
+    B.recency_rule_view(6, 12.0)
+    assert time.process_time() - start < 0.1
+
+
+def test_baseline_figure_has_one_point_per_distinct_auc(comparison):
+    fig = B.plot_baseline_comparison(comparison, expected_auc=0.75)
+    assert len(fig.axes[0].get_yticklabels()) == comparison["auc"].nunique()

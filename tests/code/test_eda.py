@@ -73,3 +73,90 @@ def test_headlines_and_monthly_visits_cover_the_whole_history():
     monthly = eda.monthly_visits(tables)
     assert h.customers == len(tables.customers) and h.net_sales_gbp > 0
     assert len(monthly) == 60 and monthly.index.max() == pd.Timestamp("2025-12-01")
+
+
+# --- chapter 6: exploration of the cleaned data and the ethics re-check ----------------------
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    from casestudy.data import load_bike_shop
+    from casestudy.features import clean_tables
+
+    return clean_tables(load_bike_shop())
+
+
+@pytest.fixture(scope="module")
+def sprint1_table():
+    from casestudy.baselines import SPRINT1_CUTOFF
+    from casestudy.data import load_bike_shop
+    from casestudy.features import build_modelling_table
+
+    return build_modelling_table(load_bike_shop(), SPRINT1_CUTOFF)
+
+
+def test_seasonality_index_averages_one_and_shows_each_shops_peak(cleaned):
+    season = eda.seasonality_by_shop(cleaned)
+    assert season.groupby("store_code")["index"].mean().round(9).eq(1).all()
+    idx = season.set_index(["store_code", "month"])["index"]
+    assert idx["CST"].idxmax() in (7, 8) and idx["UNI"].idxmax() in (9, 10)
+
+
+def test_lapse_by_counts_and_interval_contain_the_rate():
+    out = eda.lapse_by([1, 0, 0, 1, 1, 1], ["b", "a", "a", "b", "b", "a"], name="shop")
+    assert out["shop"].tolist() == ["a", "b"] and out["customers"].tolist() == [3, 3]
+    assert (out["low"] <= out["lapse_rate"]).all() and (out["lapse_rate"] <= out["high"]).all()
+    with pytest.raises(ValueError, match="no missing group"):
+        eda.lapse_by([1, 0], ["a", None])
+
+
+def test_who_lapses_covers_every_customer_per_driver(sprint1_table):
+    w = eda.who_lapses(sprint1_table)
+    assert set(w["driver"]) == set(eda.WHO_LAPSES)
+    assert (w.groupby("driver")["customers"].sum() == len(sprint1_table.y)).all()
+    freq = w[w["driver"] == "visits in the past year"]["lapse_rate"]
+    assert freq.is_monotonic_decreasing
+
+
+def test_journeys_measure_days_to_the_next_job_and_bike():
+    tx = pd.DataFrame({
+        "customer_id": [1, 1, 2], "category": ["bike", "bike", "bike"],
+        "product": ["road", "e-bike", "kids"], "amount_gbp": [900.0, 2500.0, 200.0],
+        "timestamp": pd.to_datetime(["2023-01-01", "2024-01-01", "2023-06-01"]),
+    })  # fmt: skip
+    jobs = pd.DataFrame(
+        {"customer_id": [1, 1], "booked_in": pd.to_datetime(["2023-01-01", "2023-03-02"])}
+    )
+    j = eda.bike_journeys(SimpleNamespace(transactions=tx, workshop_jobs=jobs))
+    first = j[j["bike"] == "road"].iloc[0]
+    assert first["days_to_workshop"] == 60 and first["days_to_next_bike"] == 365
+    assert np.isnan(j[j["bike"] == "kids"].iloc[0]["days_to_workshop"])
+
+
+def test_visit_intervals_are_gaps_between_distinct_days(cleaned):
+    gaps = eda.visit_intervals(cleaned)
+    assert gaps.min() >= 1 and len(gaps) > 10_000
+
+
+def test_group_profile_rejects_a_feature_column(sprint1_table):
+    with pytest.raises(ValueError, match="'attribute' parameter of group_profile"):
+        eda.group_profile(sprint1_table, "recency_days")
+    age = eda.group_profile(sprint1_table, "age_band")
+    assert age["share"].sum() == pytest.approx(1.0)
+
+
+def test_postcode_carries_no_signal_but_home_shop_does(sprint1_table):
+    s = eda.postcode_signal(sprint1_table)
+    assert s.loc["postcode area", "p_value"] > 0.05 > s.loc["home shop", "p_value"]
+
+
+def test_ethics_recheck_states_the_numbers_and_leaves_the_input_alone(sprint1_table):
+    from casestudy.plan.ethics import load_ethics_checklist
+
+    checks = load_ethics_checklist()
+    new = {c.id: c for c in eda.ethics_recheck(checks, sprint1_table)}
+    age = eda.group_profile(sprint1_table, "age_band").set_index("group")
+    assert f"{age.loc['18-29', 'lapse_rate']:.0%}" in new["E5"].answer
+    assert new["E9"].status == "ok" and [c.status for c in checks if c.id == "E9"] == ["blocker"]
+    decided = eda.feature_decisions()
+    assert set(decided["check"].str.split(", ").explode()) <= set(new)
