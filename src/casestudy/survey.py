@@ -631,7 +631,9 @@ def survey_text(notes: pd.Series, *, parts: tuple[str, ...] = PARTS, top: int = 
     flat = words.explode().dropna()
     flat = flat[~flat.isin(_STOP)]
     n = max(len(text), 1)
-    per_note = flat.groupby(level=0).unique().explode().value_counts()
+    # Notes containing each word (a word repeated in one note counts once).
+    pairs = pd.DataFrame({"note": flat.index.to_numpy(), "word": flat.to_numpy()})
+    per_note = pairs.drop_duplicates()["word"].value_counts()
     counts = flat.value_counts().head(top)
     terms = pd.DataFrame(
         {
