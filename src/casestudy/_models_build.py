@@ -179,10 +179,10 @@ def baseline_pipelines() -> dict[str, Pipeline]:
 def candidate_pipelines(random_state: int) -> dict[str, Pipeline]:
     """The candidate models (unfitted), each with the settings the search starts from."""
     hgb = {
-        "max_iter": 200,
+        "max_iter": 100,
         "learning_rate": 0.05,
-        "max_leaf_nodes": 15,
-        "min_samples_leaf": 50,
+        "max_leaf_nodes": 7,
+        "min_samples_leaf": 100,
         "l2_regularization": 1.0,
         "early_stopping": False,
         "random_state": random_state,
@@ -200,10 +200,10 @@ def candidate_pipelines(random_state: int) -> dict[str, Pipeline]:
                 (
                     "model",
                     RandomForestClassifier(
-                        n_estimators=60,
+                        n_estimators=40,
                         min_samples_leaf=40,
                         max_features=0.4,
-                        max_samples=0.5,
+                        max_samples=0.3,
                         n_jobs=1,
                         random_state=random_state,
                     ),

@@ -153,7 +153,7 @@ def model_complexity_explorer() -> Explorer:
 # --- threshold and value -----------------------------------------------------------------------
 
 
-_OFFER_COSTS = (6.0, 12.0, 18.0, 24.0)
+_OFFER_COSTS = (8.0, 12.0, 16.0)
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +218,7 @@ def threshold_value_explorer() -> Explorer:
     return Explorer(
         threshold_value_view,
         Slider("threshold", "Decision threshold", 0.2, 0.8, 0.1, default=0.5, fmt="{:.1f}"),
-        Slider("offer_cost", "Offer cost", 6, 24, 6, default=12, fmt="£{:.0f}"),
+        Slider("offer_cost", "Offer cost", 8, 16, 4, default=12, fmt="£{:.0f}"),
         title="What is a threshold worth?",
     )
 
@@ -359,8 +359,8 @@ def ab_planner_explorer() -> Explorer:
         Slider(
             "uplift",
             "Uplift to detect",
-            0.02,
-            0.14,
+            0.04,
+            0.12,
             0.02,
             default=0.06,
             fmt=lambda v: f"+{v * 100:.0f} points",

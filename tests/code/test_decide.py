@@ -232,3 +232,34 @@ def test_checklist_statuses(selection, results, toy) -> None:
     assert status["Beats the best baseline rule on test AUC"] == "done"
     assert status["Model registered as champion"] == "to do"
     assert status["Every candidate tracked with its data version"] == "done"
+
+
+# --- the chapter 7-8 explorers ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["model-complexity", "threshold-value", "fairness-thresholds", "ab-planner"]
+)
+def test_selection_explorers_meet_the_contract(name: str) -> None:
+    from casestudy import selection_explorers  # noqa: F401  (registers the explorers)
+    from casestudy.explorable import get
+
+    explorer = get(name)
+    assert explorer.n_views <= 40
+    views = explorer.precompute()  # every grid point, within the page budget
+    assert not any(v.error for v in views.values())
+    default = explorer.params_at(explorer.default_index())
+    assert get(name).summary_at(**default) == views[explorer.default_index()].summary
+
+
+def test_threshold_value_summary_matches_evaluate() -> None:
+    from casestudy import evaluate as ev
+    from casestudy import selection_explorers as se
+    from casestudy.plan.value import load_value_assumptions
+
+    s, a = se.explorer_scores(), load_value_assumptions()
+    out = ev.targeting_outcome(s.y, s.p, threshold=0.5, capacity=a.capacity, offer_cost=12.0)
+    summary = se.threshold_value_view(0.5, 12.0).summary
+    assert f"£{out.value:,.0f} a month" in summary
+    assert f"Precision {out.precision:.2f}" in summary

@@ -156,6 +156,16 @@ def test_search_tracks_every_run(toy: mm.SplitData, tmp_path) -> None:
     hgb = next(r for r in s.results if r.name == "hgb")
     loaded = load_run_model(hgb.run_id, root=tmp_path)
     np.testing.assert_allclose(mm.lapse_probability(loaded, toy.validation.X), hgb.scores)
+    mm.hyperparameter_search(toy, grid=grid, root=tmp_path, n_resamples=20, progress=False)
+    again = mm.tracked_results(toy, root=tmp_path)  # the latest run of each setting
+    assert len(again.results) == len(s.results)
+    assert {r.name for r in again.results} == {r.name for r in s.results}
+    back = next(r for r in again.results if r.name == "hgb")
+    assert back.metrics["auc"] == pytest.approx(hgb.metrics["auc"])
+    np.testing.assert_allclose(back.scores, hgb.scores)
+    other = toy_split(n=100, random_state=5)
+    with pytest.raises(ValueError, match="has a model trained on data version"):
+        mm.tracked_results(other, root=tmp_path)
 
 
 # --- curves, seeds, smells ----------------------------------------------------------------------
