@@ -135,6 +135,13 @@ def _risks(sel: Any, bayes: Any) -> list[str]:
             f"The model is {bayes.auc_gap:.3f} AUC below the best possible model "
             f"(£{bayes.value_gap:,.0f} a month expected); better features could pay."
         )
+    if bayes is not None and np.isfinite(bayes.auc_features):
+        out.append(
+            f"Even trained on the true probabilities, a model on these features reaches AUC "
+            f"{bayes.auc_features:.3f}: better modelling can win at most "
+            f"{max(bayes.auc_features - bayes.auc_model, 0):.3f}; the other "
+            f"{bayes.auc_limit - bayes.auc_features:.3f} needs information the features lack."
+        )
     return out
 
 

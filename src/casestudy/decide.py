@@ -12,7 +12,8 @@ Chapter 8 turns the tracked candidates of chapter 7 into a decision:
    highest weighted total among candidates that beat the best baseline rule, and says why in
    sentences carrying the numbers, including a paired AUC comparison with the runner-up.
 3. :func:`bayes_gap` compares the choice with the best possible model (the true lapse
-   probabilities, which only a simulation has): AUC gap and money gap.
+   probabilities, which only a simulation has): AUC gap and money gap;
+   :func:`feature_limit_auc` says how much of the gap better modelling could close at all.
 4. :func:`decision_record`, :func:`model_card` (the sections of Mitchell et al. 2019) and
    :func:`post_modelling_checklist` write it down as Markdown and data, from computed values.
 5. :func:`register_champion` registers the chosen run's model with the alias ``champion``.
@@ -47,6 +48,7 @@ __all__ = [
     "criteria_table",
     "decision_record",
     "fairness_by_group",
+    "feature_limit_auc",
     "load_selection_criteria",
     "model_card",
     "post_modelling_checklist",
@@ -256,10 +258,11 @@ def select_model(
 class BayesGap:
     """The chosen model against the true probabilities on the same test customers.
 
-    ``*_realised`` values use the realised labels (what the month would have paid);
-    ``*_expected`` values use the true probabilities (the same policies without the luck of
-    one month). Both policies invite at most the workshop capacity; the model's uses its
-    validation-chosen threshold, the limit's the break-even probability
+    ``auc_features`` (optional) is :func:`feature_limit_auc`: what a model on our features
+    could reach at best. ``*_realised`` values use the realised labels (what the month
+    would have paid); ``*_expected`` values use the true probabilities (the same policies
+    without the luck of one month). Both policies invite at most the workshop capacity;
+    the model's uses its validation-chosen threshold, the limit's the break-even probability
     ``offer_cost / (success_rate * margin)``.
     """
 
@@ -270,6 +273,7 @@ class BayesGap:
     value_model_expected: float
     value_limit_expected: float
     n_customers: int
+    auc_features: float = float("nan")
 
     @property
     def auc_gap(self) -> float:
@@ -282,6 +286,14 @@ class BayesGap:
         return self.value_limit_expected - self.value_model_expected
 
     def __str__(self) -> str:
+        features = (
+            ""
+            if np.isnan(self.auc_features)
+            else f"; trained on the truth, our features reach AUC {self.auc_features:.3f}"
+        )
+        return self._text() + features
+
+    def _text(self) -> str:
         return (
             f"AUC {self.auc_model:.3f} vs limit {self.auc_limit:.3f} (gap "
             f"{self.auc_gap:.3f}); expected value £{self.value_model_expected:,.0f} vs "
@@ -325,6 +337,7 @@ def bayes_gap(
     *,
     truth: pd.DataFrame | None = None,
     assumptions: ValueAssumptions | None = None,
+    with_feature_limit: bool = False,
 ) -> BayesGap:
     """How far the model is from the best possible model (the Bayes limit) on test.
 
@@ -336,6 +349,9 @@ def bayes_gap(
     truth : pandas.DataFrame, optional
         :func:`casestudy.data.load_truth` (loaded when omitted).
     assumptions : ValueAssumptions, optional
+    with_feature_limit : bool, default=False
+        Also compute :func:`feature_limit_auc` (one more fit, about a second) into
+        ``auc_features``.
 
     Returns
     -------
@@ -347,7 +363,8 @@ def bayes_gap(
 
     a = assumptions or load_value_assumptions()
     part = _part(data, result.on)
-    p_true = _truth_of(part, load_truth() if truth is None else truth)
+    truth = load_truth() if truth is None else truth
+    p_true = _truth_of(part, truth)
     y = part.y.to_numpy()
     pop = population_of(part)
     k = int(np.floor(a.capacity * len(y) / pop + 1e-9))
@@ -365,7 +382,50 @@ def bayes_gap(
         value_model_expected=_expected(p_true, inv_m, a, scale),
         value_limit_expected=_expected(p_true, inv_l, a, scale),
         n_customers=len(y),
+        auc_features=feature_limit_auc(data, truth=truth) if with_feature_limit else np.nan,
     )
+
+
+def feature_limit_auc(
+    data: SplitData, *, truth: pd.DataFrame | None = None, random_state: int = 0
+) -> float:
+    """Test AUC of a model trained on the *true* lapse probabilities from our features.
+
+    Teaching only (no real project has the truth). Gradient boosting regresses the true
+    lapse log-odds of the training customers on the same features the candidates see; its
+    test AUC estimates the best any model on these features can reach. The Bayes gap then
+    splits into what better modelling could win (this limit minus the model) and what only
+    new information could win (the Bayes limit minus this limit).
+
+    Returns
+    -------
+    float
+        ROC AUC on the test part against the realised labels.
+    """
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import Pipeline
+
+    from casestudy._models_build import one_thread, tree_features
+    from casestudy.data import load_truth
+
+    t = load_truth() if truth is None else truth
+    p = np.clip(_truth_of(data.train, t), 1e-4, 1 - 1e-4)
+    model = Pipeline(
+        [
+            ("features", tree_features()),
+            (
+                "model",
+                HistGradientBoostingRegressor(
+                    max_iter=300, learning_rate=0.05, max_leaf_nodes=15, random_state=random_state
+                ),
+            ),
+        ]
+    )
+    with one_thread():
+        model.fit(data.train.X, np.log(p / (1 - p)))
+        score = model.predict(data.test.X)
+    return float(roc_auc_score(data.test.y.to_numpy(), score))
 
 
 # --- fairness --------------------------------------------------------------------------------

@@ -263,3 +263,23 @@ def test_threshold_value_summary_matches_evaluate() -> None:
     summary = se.threshold_value_view(0.5, 12.0).summary
     assert f"£{out.value:,.0f} a month" in summary
     assert f"Precision {out.precision:.2f}" in summary
+
+
+def test_feature_limit_is_near_the_truth_when_the_truth_follows_the_features(toy) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    frames = []
+    for part in (toy.train, toy.test):
+        logit = -1.0 + 0.008 * part.X["recency_days"] - 0.25 * part.X["visits_365d"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "customer_id": part.keys["customer_id"].to_numpy(),
+                    "cutoff": part.X.index.get_level_values("cutoff"),
+                    "p_lapse": 1 / (1 + np.exp(-logit.to_numpy())),
+                }
+            )
+        )
+    limit = dd.feature_limit_auc(toy, truth=pd.concat(frames))
+    truth_auc = roc_auc_score(toy.test.y, frames[1]["p_lapse"])
+    assert limit == pytest.approx(truth_auc, abs=0.03)
