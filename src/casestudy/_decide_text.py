@@ -276,6 +276,7 @@ def model_card(
         f"inviting {m['invitations']:,.0f} customers (precision {m['precision']:.2f}, recall "
         f"{m['recall']:.2f}).",
     ]
+    out.append(_calibration_line(te.y.to_numpy(), result.scores))
     if bayes is not None:
         out.append(f"- Against the true probabilities (simulation only): {bayes}.")
     for col, t in groups.items():
@@ -303,6 +304,19 @@ def model_card(
     if selection is not None:
         out.append(f"- Chosen over {selection.runner_up}; see the decision record.")
     return "\n".join(out) + "\n"
+
+
+def _calibration_line(y: np.ndarray, p: np.ndarray) -> str:
+    """One sentence on calibration from the reliability table (deciles of the score)."""
+    from casestudy.evaluate import reliability_table
+
+    t = reliability_table(y, p, n_bins=10, strategy="quantile")
+    worst = t.loc[(t["observed_rate"] - t["mean_predicted"]).abs().idxmax()]
+    return (
+        f"- Calibration (tenths of the score): mean predicted {p.mean():.3f} against observed "
+        f"{y.mean():.3f}; the worst tenth predicts {worst['mean_predicted']:.3f} and observes "
+        f"{worst['observed_rate']:.3f}."
+    )
 
 
 def checklist(

@@ -215,6 +215,7 @@ def test_model_card_has_the_mitchell_sections_and_groups(results, toy) -> None:
     for group in ("### By age band", "### By gender", "### By postcode area"):
         assert group in md
     assert f"{results['logistic'].metrics['auc']:.3f}" in md
+    assert "- Calibration (tenths of the score)" in md
 
 
 def test_fairness_by_group_pools_small_groups(results, toy) -> None:
@@ -253,6 +254,7 @@ def test_selection_explorers_meet_the_contract(name: str) -> None:
     assert get(name).summary_at(**default) == views[explorer.default_index()].summary
 
 
+@pytest.mark.slow
 def test_threshold_value_summary_matches_evaluate() -> None:
     from casestudy import evaluate as ev
     from casestudy import selection_explorers as se

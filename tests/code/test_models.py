@@ -179,6 +179,12 @@ def test_learning_curve_columns_and_sizes(toy: mm.SplitData) -> None:
         mm.learning_curve(mm.candidate_models()["logistic"], toy, fractions=(0.0,))
 
 
+def test_plot_learning_curve_draws_both_curves_per_model(toy: mm.SplitData) -> None:
+    t = mm.learning_curve(mm.candidate_models()["logistic"], toy, fractions=(0.5, 1.0))
+    fig = mm.plot_learning_curve({"logistic": t, "again": t})
+    assert len(fig.axes[0].lines) == 4 and fig.axes[0].get_xscale() == "log"
+
+
 def test_complexity_curve_grid_and_gap(toy: mm.SplitData) -> None:
     t = mm.complexity_curve(toy, max_leaf_nodes=(3, 15), n_iter=(5, 20), max_rows=500)
     assert len(t) == 4
