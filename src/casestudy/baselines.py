@@ -29,7 +29,7 @@ import pandas as pd
 
 from casestudy.data import truth_at
 from casestudy.evaluate import roc_auc_score_ci, targeting_outcome, value_at_top_k
-from casestudy.explorable import Dropdown, Explorer, Slider, View, register
+from casestudy.explorable import Explorer, Slider, View, register
 from casestudy.plan.value import ValueAssumptions
 from casestudy.plotting import ROLE_COLOURS, new_figure
 
@@ -328,7 +328,8 @@ def plot_baseline_comparison(comparison: pd.DataFrame, *, expected_auc: float | 
     return fig
 
 
-_OFFER_COSTS = (("£12 (the plan)", 12.0), ("£24 (double)", 24.0))
+#: Offer costs the trade-off is priced at: the plan's and double (an exercise in the page).
+_OFFER_COSTS = (12.0, 24.0)
 
 
 def _tradeoffs(table: Any, truth: pd.DataFrame) -> dict[float, pd.DataFrame]:
@@ -336,7 +337,7 @@ def _tradeoffs(table: Any, truth: pd.DataFrame) -> dict[float, pd.DataFrame]:
     base = ValueAssumptions()
     return {
         cost: recency_tradeoff(table, truth=truth, assumptions=replace(base, offer_cost=cost))
-        for _, cost in _OFFER_COSTS
+        for cost in _OFFER_COSTS
     }
 
 
@@ -349,8 +350,11 @@ def _shipped_tradeoffs() -> dict[float, pd.DataFrame]:
     return _tradeoffs(build_modelling_table(load_bike_shop(), SPRINT1_CUTOFF), load_truth())
 
 
-def recency_rule_view(months: int, offer_cost: float) -> View:
-    """The 'no visit in N months' list on the shipped data: its size, and its money value."""
+def recency_rule_view(months: int, offer_cost: float = 12.0) -> View:
+    """The 'no visit in N months' list on the shipped data: its size, and its money value.
+
+    ``offer_cost`` is 12 (the plan) or 24; the explorer shows the plan's cost.
+    """
     return _recency_view(_shipped_tradeoffs(), months, offer_cost)
 
 
@@ -406,13 +410,12 @@ def _recency_summary(r: pd.Series, months: int, cost: float, top: float, cap: in
 
 
 def _recency_explorer(tradeoffs: dict[float, pd.DataFrame], name: str | None) -> Explorer:
-    def view(months: int, offer_cost: float) -> View:
-        return _recency_view(tradeoffs, months, offer_cost)
+    def view(months: int) -> View:
+        return _recency_view(tradeoffs, months, ValueAssumptions().offer_cost)
 
     return Explorer(
         view,
         Slider("months", "No visit in N months, N =", 1, 12, 1, default=6),
-        Dropdown("offer_cost", "Cost of one invitation", list(_OFFER_COSTS), default=12.0),
         title="Can we just use the 'no visit in six months' list?",
         name=name,
     )
@@ -420,7 +423,7 @@ def _recency_explorer(tradeoffs: dict[float, pd.DataFrame], name: str | None) ->
 
 @register("recency-rule")
 def recency_rule_explorer() -> Explorer:
-    """Move N in "no visit in N months" and the offer cost; see the list, its value, the best.
+    """Move N in "no visit in N months"; see the list against capacity, its value, the best.
 
     Built on the shipped data at :data:`SPRINT1_CUTOFF` (loads it once, then cached).
     """

@@ -122,10 +122,11 @@ def test_recency_explorer_summary_matches_its_table():
     from casestudy.explorable import get
 
     e = get("recency-rule")
-    assert e.shape == (12, 2)
+    assert e.shape == (12,)
     t = B._shipped_tradeoffs()[12.0].set_index("months").loc[6]
-    assert f"{t['invited']:,.0f} customers" in e.summary_at(months=6, offer_cost=12.0)
-    assert "invites nobody" in e.summary_at(months=12, offer_cost=24.0)
+    assert f"{t['invited']:,.0f} customers" in e.summary_at(months=6)
+    assert "invites nobody" in e.summary_at(months=12)
+    assert "-£" in B.recency_rule_view(6, 24.0).summary  # a dearer offer loses money
 
 
 def test_explorer_for_a_table_in_memory_keeps_the_name_only_for_the_shipped_cutoff(truth):
