@@ -138,11 +138,15 @@ def bench_chapters(tracking: bool) -> None:
     with tempfile.TemporaryDirectory() as root:
         for name, code in (("chapter 7", CH07), ("chapter 8", CH08)):
             _fresh(f"{name}, untracked", code.format(track=False, root=root))
-            if tracking:
-                _fresh(
-                    f"{name}, tracked (fresh store: MLflow import + schema)",
-                    code.format(track=True, root=root + f"/{name[-1]}"),
-                )
+        if tracking:
+            _fresh(
+                "chapter 7, tracked (new store: MLflow import + schema)",
+                CH07.format(track=True, root=root),
+            )
+            _fresh(
+                "chapter 8, from chapter 7's runs + register champion",
+                CH08.format(track=True, root=root),
+            )
 
 
 def main() -> None:
