@@ -109,12 +109,8 @@ EXPLORER_MODULES: tuple[str, ...] = (
     "casestudy._explorable_demo",
     "casestudy.plan",
     "casestudy.eda",
-    "casestudy.survey",
-    "casestudy.features",
-    "casestudy.models",
-    "casestudy.evaluate",
-    "casestudy.decide",
-    "casestudy.monitor",
+    "casestudy.baselines",
+    "casestudy.selection_explorers",
 )
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
