@@ -627,7 +627,7 @@ def complexity_curve(
     data: SplitData,
     *,
     max_leaf_nodes: Sequence[int] = (3, 7, 15, 31, 63),
-    n_iter: Sequence[int] = (10, 25, 50, 100, 200),
+    n_iter: Sequence[int] = (10, 25, 50, 100),
     learning_rate: float = 0.1,
     max_rows: int = 4000,
     random_state: int = 0,

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 _LEAVES = (3, 7, 15, 31, 63)
-_ITERS = (10, 25, 50, 100, 200)
+_ITERS = (10, 25, 50, 100)
 _FAIR_THRESHOLDS = tuple(np.round(np.arange(0.30, 0.701, 0.05), 2))
 _FIG = {"width": 5.6, "height": 3.0, "layout": "fixed"}
 
