@@ -46,7 +46,7 @@ __all__ = [
 
 _LEAVES = (3, 7, 15, 31, 63)
 _ITERS = (10, 25, 50, 100)
-_FAIR_THRESHOLDS = tuple(np.round(np.arange(0.30, 0.701, 0.05), 2))
+_FAIR_THRESHOLDS = tuple(np.round(np.arange(0.30, 0.701, 0.10), 2))
 _FIG = {"width": 5.6, "height": 3.0, "layout": "fixed"}
 
 
@@ -118,6 +118,7 @@ def model_complexity_view(max_leaf_nodes: int, n_iter: int) -> View:
         ylabel="ROC AUC",
         title=f"Trees of {max_leaf_nodes} leaves",
     )
+    ax.set_xticks(list(_ITERS), [str(n) for n in _ITERS])
     ax.legend(loc="upper left", fontsize=8)
     verdict = (
         "overfitting: it memorises training customers"
@@ -166,6 +167,13 @@ def _value_curves() -> dict[float, pd.DataFrame]:
     }
 
 
+@lru_cache(maxsize=1)
+def _uncapped_curves() -> dict[float, pd.DataFrame]:
+    """The same curves if the workshops could take everyone the threshold picks."""
+    s, a = explorer_scores(), load_value_assumptions()
+    return {c: ev.value_curve(s.y, s.p, assumptions=a, offer_cost=c) for c in _OFFER_COSTS}
+
+
 def _value_curve(offer_cost: float) -> pd.DataFrame:
     curves = _value_curves()
     if offer_cost in curves:
@@ -182,10 +190,27 @@ def threshold_value_view(threshold: float, offer_cost: float) -> View:
     best = curve.sort_values(["value", "threshold"], ascending=False).iloc[0]
     wanted = int((explorer_scores().p >= threshold).sum())
     fig, ax = new_figure(**_FIG)
-    ax.plot(curve["threshold"], curve["value"], color=ROLE_COLOURS["model"], lw=2)
+    free = _uncapped_curves().get(float(offer_cost))
+    if free is not None:
+        ax.plot(
+            free["threshold"],
+            free["value"],
+            color=ROLE_COLOURS["neutral"],
+            ls=":",
+            lw=1.5,
+            label="if the workshops had no limit",
+        )
+    ax.plot(
+        curve["threshold"],
+        curve["value"],
+        color=ROLE_COLOURS["model"],
+        lw=2,
+        label=f"at most {a.capacity:,} invitations",
+    )
     ax.axhline(0, color=ROLE_COLOURS["neutral"], lw=1)
     ax.axvline(threshold, color=ROLE_COLOURS["highlight"], ls="--", lw=1)
     ax.plot([best["threshold"]], [best["value"]], "o", color=ROLE_COLOURS["best"])
+    ax.legend(loc="lower left", fontsize=8)
     ax.set(
         xlabel="Decision threshold (invite if lapse probability is at least this)",
         ylabel="£ a month",
@@ -203,13 +228,29 @@ def threshold_value_view(threshold: float, offer_cost: float) -> View:
         f"At threshold {threshold:.2f} with an offer costing £{offer_cost:.0f}: {cap} "
         f"Precision {row['precision']:.2f}, recall {row['recall']:.2f}, value "
         f"£{row['value']:,.0f} a month. The best threshold at this cost is "
-        f"{best['threshold']:.2f} (£{best['value']:,.0f})."
+        f"{best['threshold']:.2f} (£{best['value']:,.0f}).{_uncapped_text(offer_cost, threshold)}"
     )
     alt = (
         f"Line chart of the monthly value against the threshold for an offer of "
-        f"£{offer_cost:.0f}; at {threshold:.2f} it is £{row['value']:,.0f}."
+        f"£{offer_cost:.0f}, with and without the workshop limit; at {threshold:.2f} it is "
+        f"£{row['value']:,.0f}."
     )
     return View(figure=fig, summary=summary, alt=alt)
+
+
+def _uncapped_text(offer_cost: float, threshold: float) -> str:
+    free = _uncapped_curves().get(float(offer_cost))
+    if free is None:
+        return ""
+    row = free.iloc[int(np.argmin(np.abs(free["threshold"].to_numpy() - threshold)))]
+    return (
+        f" Without the workshop limit this threshold would be worth £{row['value']:,.0f} a month."
+    )
+
+
+def _signed(amount: float) -> str:
+    """'+£1,234' or '-£36'."""
+    return f"{'-' if amount < 0 else '+'}£{abs(amount):,.0f}"
 
 
 @register("threshold-value")
@@ -240,6 +281,7 @@ def _fairness() -> dict[float, dict[str, object]]:
         gthr = ev.group_thresholds(s.y, s.p, s.age_band, level=float(tpr_all))
         group = s.p >= gthr.reindex(s.age_band).to_numpy()
         out[float(thr)] = {
+            "overall": float(tpr_all),
             "trade": trade,
             "single": _tpr_by(s, single),
             "group": _tpr_by(s, group),
@@ -262,7 +304,7 @@ def fairness_thresholds_view(threshold: float, policy: str) -> View:
     fig, ax = new_figure(**_FIG)
     colour = ROLE_COLOURS["model"] if policy == "single" else ROLE_COLOURS["highlight"]
     ax.bar(tpr.index, tpr.to_numpy(), color=colour)
-    ax.axhline(float(f["single"].mean()), color=ROLE_COLOURS["neutral"], ls="--", lw=1)
+    ax.axhline(f["overall"], color=ROLE_COLOURS["neutral"], ls="--", lw=1)
     ax.set(
         ylim=(0, 1),
         xlabel="Age band",
@@ -275,7 +317,7 @@ def fairness_thresholds_view(threshold: float, policy: str) -> View:
         f"One threshold of {threshold:.2f}: value £{one['value']:,.0f} a month, TPR gap between "
         f"age bands {gap_one:.2f}. Thresholds by age band that give every band the same TPR: "
         f"£{grp['value']:,.0f} a month, gap {gap_grp:.2f} (a difference of "
-        f"£{grp['value'] - one['value']:+,.0f}). Closing the gap means treating customers with "
+        f"{_signed(grp['value'] - one['value'])}). Closing the gap means treating customers with "
         "the same score differently by age, a protected characteristic: a decision for the "
         "data-protection adviser, not the model. (No workshop cap in this comparison.)"
     )
@@ -292,7 +334,7 @@ def fairness_thresholds_explorer() -> Explorer:
     """One threshold against thresholds by age band: the value and the fairness gap."""
     return Explorer(
         fairness_thresholds_view,
-        Slider("threshold", "Shared threshold", 0.3, 0.7, 0.05, default=0.5, fmt="{:.2f}"),
+        Slider("threshold", "Shared threshold", 0.3, 0.7, 0.1, default=0.5, fmt="{:.1f}"),
         Dropdown("policy", "Policy", [(v, k) for k, v in _POLICIES.items()], default="single"),
         title="Equal opportunity across age bands: what does it cost?",
     )
@@ -312,9 +354,9 @@ def _control_return_rate() -> float:
 
 @lru_cache(maxsize=8)
 def _months_curve(monthly_eligible: int) -> tuple[np.ndarray, list[float]]:
-    """Months of enrolment against uplifts of 2 to 16 points."""
+    """Months of enrolment against uplifts of 4 to 16 points."""
     base = _control_return_rate()
-    ups = np.round(np.arange(0.02, 0.161, 0.01), 2)
+    ups = np.round(np.arange(0.04, 0.161, 0.01), 2)
     plans = [ev.ab_test_plan(base, uplift=float(u), monthly_eligible=monthly_eligible) for u in ups]
     return ups, [p.months for p in plans]
 
@@ -330,9 +372,9 @@ def ab_planner_view(uplift: float, monthly_eligible: int) -> View:
     ax.plot([uplift * 100], [plan.months], "o", color=ROLE_COLOURS["highlight"])
     ax.axvline(assumed * 100, color=ROLE_COLOURS["neutral"], ls="--", lw=1)
     ax.set(
-        yscale="log",
+        ylim=(0, None),
         xlabel="Rise in the return rate to detect (points)",
-        ylabel="Months of enrolment (log)",
+        ylabel="Months of enrolment",
         title=f"{monthly_eligible:,} eligible a month",
     )
     summary = (
