@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -57,6 +58,9 @@ __all__ = [
 
 #: Environment variable that moves the store (e.g. to a temporary directory in tests).
 ENV_VAR = "CASESTUDY_TRACKING_DIR"
+
+#: Where the empty-store template is cached (default ``<repo>/.cache``).
+CACHE_ENV_VAR = "CASESTUDY_CACHE_DIR"
 
 #: Where a run's model lives inside its artefacts.
 MODEL_ARTIFACT = "model/model.skops"
@@ -112,11 +116,17 @@ def code_version(repo: str | Path | None = None) -> dict[str, str]:
     ['code_version', 'git_commit', 'git_dirty', 'package_version']
     """
     commit, dirty = git_state(Path(repo) if repo is not None else casestudy.PROJECT_ROOT)
-    summary = f"{casestudy.__version__}+g{commit[:12]}" if commit != "unknown" \
+    summary = (
+        f"{casestudy.__version__}+g{commit[:12]}"
+        if commit != "unknown"
         else f"{casestudy.__version__}+unknown"
-    return {"code_version": summary + (".dirty" if dirty == "true" else ""),
-            "git_commit": commit, "git_dirty": dirty,
-            "package_version": casestudy.__version__}
+    )
+    return {
+        "code_version": summary + (".dirty" if dirty == "true" else ""),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "package_version": casestudy.__version__,
+    }
 
 
 def _client(root: str | Path | None) -> MlflowClient:
@@ -125,45 +135,93 @@ def _client(root: str | Path | None) -> MlflowClient:
 
     folder = tracking_root(root)
     folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "mlruns.db"
+    if not database.exists():
+        shutil.copyfile(_empty_store_template(), database)
     uri = tracking_uri(folder)
     return MlflowClient(tracking_uri=uri, registry_uri=uri)
 
 
-def _experiment_id(client: MlflowClient, name: str, root: str | Path | None, *,
-                   create: bool) -> str:
+def _empty_store_template() -> Path:
+    """An empty, fully migrated store to copy, built once per MLflow version and machine.
+
+    Creating a new SQLite store runs MLflow's schema migrations, which take several seconds;
+    notebooks that start from a fresh temporary store would pay that every time they run.
+    Copying a migrated empty database instead takes milliseconds. The template lives in
+    ``$CASESTUDY_CACHE_DIR`` (default ``<repo>/.cache``) and is written atomically, so two
+    processes building it at once cannot leave a half-written file.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    cache = Path(os.environ.get(CACHE_ENV_VAR) or casestudy.PROJECT_ROOT / ".cache")
+    template = cache / f"mlruns-empty-mlflow-{mlflow.__version__}.db"
+    if template.exists():
+        return template
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        building = Path(tmp) / "mlruns.db"
+        uri = f"sqlite:///{building.as_posix()}"
+        with quiet():
+            MlflowClient(tracking_uri=uri, registry_uri=uri).search_experiments()
+        os.replace(building, template)
+    return template
+
+
+def _experiment_id(
+    client: MlflowClient, name: str, root: str | Path | None, *, create: bool
+) -> str:
     found = client.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
     if not create:
         known = sorted(e.name for e in client.search_experiments())
-        raise TrackingError(f"No experiment {name!r} in {tracking_uri(root)}. Experiments "
-                            f"there: {known}. Log a run with log_run({name!r}, ...) first, "
-                            f"or check ${ENV_VAR}.")
+        raise TrackingError(
+            f"No experiment {name!r} in {tracking_uri(root)}. Experiments "
+            f"there: {known}. Log a run with log_run({name!r}, ...) first, "
+            f"or check ${ENV_VAR}."
+        )
     return client.create_experiment(name, artifact_location=artifact_root(root).as_uri())
 
 
 def _check_run_inputs(experiment: Any, params: Any, metrics: Any, data_version: Any) -> None:
     if not isinstance(experiment, str) or not experiment.strip():
-        raise TrackingError(f"log_run: 'experiment' must be a non-empty name. Got "
-                            f"{experiment!r} instead.")
+        raise TrackingError(
+            f"log_run: 'experiment' must be a non-empty name. Got {experiment!r} instead."
+        )
     for name, value in (("params", params), ("metrics", metrics)):
         if not isinstance(value, Mapping):
-            raise TrackingError(f"log_run: '{name}' must be a mapping of name: value. Got "
-                                f"{type(value).__name__} instead.")
-    bad = {k: v for k, v in metrics.items()
-           if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)}
+            raise TrackingError(
+                f"log_run: '{name}' must be a mapping of name: value. Got "
+                f"{type(value).__name__} instead."
+            )
+    bad = {
+        k: v
+        for k, v in metrics.items()
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+    }
     if bad:
-        raise TrackingError(f"log_run: every metric must be a finite number. Got {bad}. "
-                            "Pass e.g. float(estimate.value), not the Estimate or nan.")
+        raise TrackingError(
+            f"log_run: every metric must be a finite number. Got {bad}. "
+            "Pass e.g. float(estimate.value), not the Estimate or nan."
+        )
     if not isinstance(data_version, str) or not data_version.strip():
-        raise TrackingError("log_run: 'data_version' must be the data's hash string, e.g. "
-                            f"from casestudy.survey. Got {data_version!r} instead.")
+        raise TrackingError(
+            "log_run: 'data_version' must be the data's hash string, e.g. "
+            f"from casestudy.survey. Got {data_version!r} instead."
+        )
 
 
 def log_run(
-    experiment: str, *, params: Mapping[str, Any], metrics: Mapping[str, float],
-    data_version: str, model: Any = None, tags: Mapping[str, str] | None = None,
-    run_name: str | None = None, root: str | Path | None = None,
+    experiment: str,
+    *,
+    params: Mapping[str, Any],
+    metrics: Mapping[str, float],
+    data_version: str,
+    model: Any = None,
+    tags: Mapping[str, str] | None = None,
+    run_name: str | None = None,
+    root: str | Path | None = None,
 ) -> str:
     """Record one training run: parameters, metrics, data and code versions, and the model.
 
@@ -213,9 +271,11 @@ def log_run(
         from mlflow.entities import Metric, Param, RunTag
 
         client = _client(root)
-        run = client.create_run(_experiment_id(client, experiment, root, create=True),
-                                tags={"mlflow.source.git.commit": all_tags["git_commit"]},
-                                run_name=run_name)
+        run = client.create_run(
+            _experiment_id(client, experiment, root, create=True),
+            tags={"mlflow.source.git.commit": all_tags["git_commit"]},
+            run_name=run_name,
+        )
         run_id = run.info.run_id
         try:
             stamp = run.info.start_time
@@ -223,7 +283,8 @@ def log_run(
                 run_id,
                 params=[Param(str(k), str(v)) for k, v in params.items()],
                 metrics=[Metric(str(k), float(v), stamp, 0) for k, v in metrics.items()],
-                tags=[RunTag(str(k), str(v)) for k, v in all_tags.items()])
+                tags=[RunTag(str(k), str(v)) for k, v in all_tags.items()],
+            )
             if model is not None:
                 _log_model(client, run_id, model)
         except BaseException:
@@ -258,8 +319,9 @@ def runs_table(experiment: str, *, root: str | Path | None = None) -> pd.DataFra
         exp = _experiment_id(client, experiment, root, create=False)
         runs, token = [], None
         while True:
-            page = client.search_runs([exp], max_results=1000, page_token=token,
-                                      order_by=["attributes.start_time ASC"])
+            page = client.search_runs(
+                [exp], max_results=1000, page_token=token, order_by=["attributes.start_time ASC"]
+            )
             runs.extend(page)
             token = page.token
             if not token:
@@ -269,19 +331,30 @@ def runs_table(experiment: str, *, root: str | Path | None = None) -> pd.DataFra
 
 def _row(run: Any) -> dict[str, Any]:
     tags = run.data.tags
-    row = {"run_id": run.info.run_id, "run_name": run.info.run_name,
-           "status": run.info.status,
-           "start_time": pd.Timestamp(run.info.start_time, unit="ms", tz="UTC"),
-           **{k: tags.get(k) for k in ("data_version", "code_version", "git_dirty")},
-           "has_model": tags.get("casestudy.model") == MODEL_ARTIFACT}
+    row = {
+        "run_id": run.info.run_id,
+        "run_name": run.info.run_name,
+        "status": run.info.status,
+        "start_time": pd.Timestamp(run.info.start_time, unit="ms", tz="UTC"),
+        **{k: tags.get(k) for k in ("data_version", "code_version", "git_dirty")},
+        "has_model": tags.get("casestudy.model") == MODEL_ARTIFACT,
+    }
     row.update({f"params.{k}": v for k, v in run.data.params.items()})
     row.update({f"metrics.{k}": v for k, v in run.data.metrics.items()})
     return row
 
 
 def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    fixed = ["run_id", "run_name", "status", "start_time", "data_version", "code_version",
-             "git_dirty", "has_model"]
+    fixed = [
+        "run_id",
+        "run_name",
+        "status",
+        "start_time",
+        "data_version",
+        "code_version",
+        "git_dirty",
+        "has_model",
+    ]
     frame = pd.DataFrame(rows, columns=None if rows else fixed)
     extra = sorted(c for c in frame.columns if c not in fixed)
     params = [c for c in extra if c.startswith("params.")]
@@ -302,15 +375,21 @@ def load_run_model(run_id: str, *, root: str | Path | None = None) -> Any:
         client = _client(root)
         run = client.get_run(run_id)
         if run.data.tags.get("casestudy.model") != MODEL_ARTIFACT:
-            raise TrackingError(f"Run {run_id} has no model: it was logged without model=. "
-                                "Log the fitted estimator with log_run(..., model=fitted).")
+            raise TrackingError(
+                f"Run {run_id} has no model: it was logged without model=. "
+                "Log the fitted estimator with log_run(..., model=fitted)."
+            )
         with tempfile.TemporaryDirectory() as tmp:
             path = client.download_artifacts(run_id, MODEL_ARTIFACT, tmp)
             return load_model_file(Path(path))
 
 
 def register_model(
-    run_id: str, name: str, *, alias: str | None = None, root: str | Path | None = None,
+    run_id: str,
+    name: str,
+    *,
+    alias: str | None = None,
+    root: str | Path | None = None,
 ) -> int:
     """Register a run's model under ``name`` as a new version; optionally point ``alias`` at it.
 
@@ -326,8 +405,10 @@ def register_model(
         client = _client(root)
         run = client.get_run(run_id)
         if run.data.tags.get("casestudy.model") != MODEL_ARTIFACT:
-            raise TrackingError(f"Run {run_id} has no model to register. Log one with "
-                                "log_run(..., model=fitted) first.")
+            raise TrackingError(
+                f"Run {run_id} has no model to register. Log one with "
+                "log_run(..., model=fitted) first."
+            )
         from mlflow.exceptions import MlflowException
 
         try:
@@ -335,8 +416,10 @@ def register_model(
         except MlflowException:
             client.create_registered_model(name)
         version = client.create_model_version(
-            name, source=f"{run.info.artifact_uri}/{MODEL_ARTIFACT.rsplit('/', 1)[0]}",
-            run_id=run_id)
+            name,
+            source=f"{run.info.artifact_uri}/{MODEL_ARTIFACT.rsplit('/', 1)[0]}",
+            run_id=run_id,
+        )
         if alias is not None:
             client.set_registered_model_alias(name, alias, version.version)
     return int(version.version)
@@ -361,9 +444,14 @@ def load_model(name: str, alias: str = "champion", *, root: str | Path | None = 
                 aliases = sorted(client.get_registered_model(name).aliases)
             except MlflowException:
                 aliases = None
-            where = (f"model {name!r} has aliases {aliases}" if aliases is not None
-                     else f"there is no registered model {name!r}")
-            raise TrackingError(f"Cannot load {name!r}@{alias!r}: {where} in "
-                                f"{tracking_uri(root)}. Register one with "
-                                f"register_model(run_id, {name!r}, alias={alias!r}).") from None
+            where = (
+                f"model {name!r} has aliases {aliases}"
+                if aliases is not None
+                else f"there is no registered model {name!r}"
+            )
+            raise TrackingError(
+                f"Cannot load {name!r}@{alias!r}: {where} in "
+                f"{tracking_uri(root)}. Register one with "
+                f"register_model(run_id, {name!r}, alias={alias!r})."
+            ) from None
     return load_run_model(version.run_id, root=root)

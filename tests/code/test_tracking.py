@@ -44,10 +44,12 @@ def empty_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def fresh(empty_db, tmp_path):
     """Make a new, empty store folder under tmp_path (a fresh clone's first use)."""
+
     def make(name: str) -> Path:
         (tmp_path / name).mkdir()
         shutil.copy(empty_db, tmp_path / name / "mlruns.db")
         return tmp_path / name
+
     return make
 
 
@@ -63,9 +65,16 @@ def logged(store, xy):
     """One run with a fitted pipeline, logged once for the module."""
     x, y = xy
     model = make_pipeline(StandardScaler(), LogisticRegression(C=0.5)).fit(x, y)
-    run_id = tr.log_run("ch07 lapse", params={"C": 0.5, "features": "rfm"},
-                        metrics={"roc_auc": 0.81, "brier": 0.17}, data_version="sha256:feed",
-                        model=model, tags={"chapter": "7"}, run_name="logistic", root=store)
+    run_id = tr.log_run(
+        "ch07 lapse",
+        params={"C": 0.5, "features": "rfm"},
+        metrics={"roc_auc": 0.81, "brier": 0.17},
+        data_version="sha256:feed",
+        model=model,
+        tags={"chapter": "7"},
+        run_name="logistic",
+        root=store,
+    )
     return run_id, model
 
 
@@ -80,11 +89,15 @@ def test_uri_and_env_var(monkeypatch, tmp_path):
 
 
 def test_import_has_no_side_effects(tmp_path):
-    code = ("import sys, casestudy.tracking; "
-            "print('mlflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, env={"CASESTUDY_TRACKING_DIR": str(tmp_path / "s")},
-                         check=True)
+    code = "import sys, casestudy.tracking; print('mlflow' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"CASESTUDY_TRACKING_DIR": str(tmp_path / "s")},
+        check=True,
+    )
     assert out.stdout.strip() == "False"
     assert not (tmp_path / "s").exists() and not list(tmp_path.iterdir())
 
@@ -108,8 +121,11 @@ def test_code_version_matches_git(logged, store):
 
     run_id, _ = logged
     tags = MlflowClient(tracking_uri=tr.tracking_uri(store)).get_run(run_id).data.tags
-    head = subprocess.run(["git", "-C", str(casestudy.PROJECT_ROOT), "rev-parse", "HEAD"],
-                          capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(casestudy.PROJECT_ROOT), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert len(tags["git_commit"]) == 40  # a commit (HEAD may have moved on since: shared tree)
     assert len(head) == 40
     assert tags["package_version"] == casestudy.__version__
@@ -129,8 +145,14 @@ def test_registry_alias(logged, store, xy):
     run_id, model = logged
     x, y = xy
     other = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(x, y)
-    other_id = tr.log_run("ch07 lapse", params={"max_iter": 10}, metrics={"roc_auc": 0.79},
-                          data_version="sha256:feed", model=other, root=store)
+    other_id = tr.log_run(
+        "ch07 lapse",
+        params={"max_iter": 10},
+        metrics={"roc_auc": 0.79},
+        data_version="sha256:feed",
+        model=other,
+        root=store,
+    )
     assert tr.register_model(run_id, "lapse", alias="champion", root=store) == 1
     assert tr.register_model(other_id, "lapse", alias="challenger", root=store) == 2
     champion = tr.load_model("lapse", root=store)
@@ -138,8 +160,9 @@ def test_registry_alias(logged, store, xy):
     challenger = tr.load_model("lapse", "challenger", root=store)
     np.testing.assert_array_equal(challenger.predict_proba(x), other.predict_proba(x))
     tr.register_model(other_id, "lapse", alias="champion", root=store)  # promote: version 3
-    np.testing.assert_array_equal(tr.load_model("lapse", root=store).predict_proba(x),
-                                  other.predict_proba(x))
+    np.testing.assert_array_equal(
+        tr.load_model("lapse", root=store).predict_proba(x), other.predict_proba(x)
+    )
     with pytest.raises(tr.TrackingError, match=r"has aliases \['challenger', 'champion'\]"):
         tr.load_model("lapse", "retired", root=store)
 
@@ -147,19 +170,23 @@ def test_registry_alias(logged, store, xy):
 def test_untrusted_model_types_are_refused(store, xy):
     x, _ = xy
     odd = FunctionTransformer(func=math.sqrt).fit(np.abs(x))
-    run_id = tr.log_run("ch07 lapse", params={}, metrics={}, data_version="sha256:feed",
-                        model=odd, root=store)
+    run_id = tr.log_run(
+        "ch07 lapse", params={}, metrics={}, data_version="sha256:feed", model=odd, root=store
+    )
     with pytest.raises(tr.TrackingError, match=r"not trusted: \['math.sqrt'\]"):
         tr.load_run_model(run_id, root=store)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"experiment": ""}, "'experiment' must be a non-empty name"),
-    ({"params": [1, 2]}, "'params' must be a mapping"),
-    ({"metrics": {"auc": float("nan")}}, "every metric must be a finite number"),
-    ({"metrics": {"auc": "0.8"}}, "every metric must be a finite number"),
-    ({"data_version": None}, "'data_version' must be the data's hash"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"experiment": ""}, "'experiment' must be a non-empty name"),
+        ({"params": [1, 2]}, "'params' must be a mapping"),
+        ({"metrics": {"auc": float("nan")}}, "every metric must be a finite number"),
+        ({"metrics": {"auc": "0.8"}}, "every metric must be a finite number"),
+        ({"data_version": None}, "'data_version' must be the data's hash"),
+    ],
+)
 def test_bad_run_inputs(kwargs, message, tmp_path):
     args = {"experiment": "x", "params": {}, "metrics": {}, "data_version": "v"} | kwargs
     with pytest.raises(tr.TrackingError, match=message):
@@ -183,8 +210,15 @@ def _notebook(root: Path, xy) -> pd.DataFrame:
     for c in (0.1, 1.0):
         model = LogisticRegression(C=c).fit(x, y)
         auc = float(np.round(model.score(x, y), 6))
-        tr.log_run("notebook", params={"C": c}, metrics={"accuracy": auc},
-                   data_version="sha256:feed", model=model, run_name=f"C={c}", root=root)
+        tr.log_run(
+            "notebook",
+            params={"C": c},
+            metrics={"accuracy": auc},
+            data_version="sha256:feed",
+            model=model,
+            run_name=f"C={c}",
+            root=root,
+        )
     return tr.runs_table("notebook", root=root)
 
 
@@ -205,9 +239,25 @@ def test_first_use_is_quiet(tmp_path, capfd):
     import mlflow  # noqa: F401  (sets MLflow's own logger level on import)
 
     before = logging.getLogger("mlflow").level
-    run_id = tr.log_run("quiet", params={"a": 1}, metrics={"m": 1.0}, data_version="v",
-                        model=LogisticRegression().fit([[0], [1]], [0, 1]), root=tmp_path)
+    run_id = tr.log_run(
+        "quiet",
+        params={"a": 1},
+        metrics={"m": 1.0},
+        data_version="v",
+        model=LogisticRegression().fit([[0], [1]], [0, 1]),
+        root=tmp_path,
+    )
     tr.load_run_model(run_id, root=tmp_path)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
     assert logging.getLogger("mlflow").level == before
+
+
+def test_fresh_stores_are_copied_from_one_migrated_template(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASESTUDY_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("a", "b"):
+        tr.log_run("template", params={"p": 1}, metrics={"m": 0.5}, data_version="v",
+                   root=tmp_path / name)  # fmt: skip
+    templates = list((tmp_path / "cache").glob("mlruns-empty-mlflow-*.db"))
+    assert len(templates) == 1
+    assert len(tr.runs_table("template", root=tmp_path / "b")) == 1
