@@ -44,7 +44,7 @@ __all__ = [
     "threshold_value_view",
 ]
 
-_LEAVES = (3, 7, 15, 31, 63)
+_LEAVES = (3, 7, 15, 31)
 _ITERS = (10, 25, 50, 100)
 _FAIR_THRESHOLDS = tuple(np.round(np.arange(0.30, 0.701, 0.10), 2))
 _FIG = {"width": 5.6, "height": 3.0, "layout": "fixed"}
