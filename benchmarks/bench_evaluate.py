@@ -84,13 +84,16 @@ def bench_tracking() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for label in ("new store", "existing store"):
-            out = subprocess.run([sys.executable, "-c", _PROBE, tmp], capture_output=True,
-                                 text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", _PROBE, tmp], capture_output=True, text=True, check=True
+            ).stdout.split()
             rows.append((label, *map(float, out)))
     print("casestudy.tracking (fresh process each):")
     for label, t_import, first, later in rows:
-        print(f"  {label:<15} import mlflow {t_import:5.2f} s   first log_run {first:5.2f} s"
-              f"   later log_run (median) {later * 1000:6.0f} ms")
+        print(
+            f"  {label:<15} import mlflow {t_import:5.2f} s   first log_run {first:5.2f} s"
+            f"   later log_run (median) {later * 1000:6.0f} ms"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

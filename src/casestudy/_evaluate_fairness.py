@@ -90,21 +90,33 @@ def by_group(y_true: Any, y_prob: Any, groups: Any, *, threshold: Any) -> pd.Dat
     return out
 
 
-def age_band(dates_of_birth: Any, *, at: Any, edges: tuple[int, ...] = (18, 30, 45, 60),
-             oldest: int = 110) -> pd.Series:
+def age_band(
+    dates_of_birth: Any, *, at: Any, edges: tuple[int, ...] = (18, 30, 45, 60), oldest: int = 110
+) -> pd.Series:
     """Ordered age bands at a date; missing or implausible birth dates are "unknown"."""
     where = "age_band"
     if at is None or pd.isna(pd.Timestamp(at)):
-        raise EvaluationInputError(where, "at", "must be a date", found=repr(at),
-                                   fix="Pass the cut-off date, e.g. at='2025-01-01'.")
+        raise EvaluationInputError(
+            where,
+            "at",
+            "must be a date",
+            found=repr(at),
+            fix="Pass the cut-off date, e.g. at='2025-01-01'.",
+        )
     if list(edges) != sorted(set(edges)) or len(edges) < 1:
-        raise EvaluationInputError(where, "edges", "must be increasing ages", found=edges,
-                                   fix="Pass e.g. edges=(18, 30, 45, 60).")
+        raise EvaluationInputError(
+            where,
+            "edges",
+            "must be increasing ages",
+            found=edges,
+            fix="Pass e.g. edges=(18, 30, 45, 60).",
+        )
     index = dates_of_birth.index if isinstance(dates_of_birth, pd.Series) else None
     born = pd.to_datetime(pd.Series(dates_of_birth, index=index), errors="coerce")
     at_ts = pd.Timestamp(at)
     had_birthday = (born.dt.month < at_ts.month) | (
-        (born.dt.month == at_ts.month) & (born.dt.day <= at_ts.day))
+        (born.dt.month == at_ts.month) & (born.dt.day <= at_ts.day)
+    )
     age = at_ts.year - born.dt.year - (~had_birthday).astype(int)
     labels = [f"under {edges[0]}"] + [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(edges)]
     labels += [f"{edges[-1]}+", "unknown"]
@@ -122,8 +134,7 @@ def _threshold_for(scores: np.ndarray, level: float) -> float:
     return float(np.sort(scores)[::-1][m - 1])
 
 
-def thresholds_for(y_true: Any, y_prob: Any, groups: Any, *, target: str,
-                   level: Any) -> pd.Series:
+def thresholds_for(y_true: Any, y_prob: Any, groups: Any, *, target: str, level: Any) -> pd.Series:
     """Per-group thresholds reaching the same ``target`` rate (see evaluate)."""
     where = "group_thresholds"
     y, p = check_labels_scores(y_true, y_prob, where=where, names=("y_prob",))
@@ -138,37 +149,64 @@ def thresholds_for(y_true: Any, y_prob: Any, groups: Any, *, target: str,
     return pd.Series(out, name="threshold").rename_axis(g.name)
 
 
-def tradeoff(y_true: Any, y_prob: Any, groups: Any, *, threshold: Any, target: str,
-             population: Any, assumptions: ValueAssumptions | None,
-             **overrides: Any) -> pd.DataFrame:
+def tradeoff(
+    y_true: Any,
+    y_prob: Any,
+    groups: Any,
+    *,
+    threshold: Any,
+    target: str,
+    population: Any,
+    assumptions: ValueAssumptions | None,
+    **overrides: Any,
+) -> pd.DataFrame:
     """Single threshold against group thresholds that equalise ``target`` (see evaluate)."""
     where = "fairness_tradeoff"
     y, p = check_labels_scores(y_true, y_prob, where=where, names=("y_prob",))
     g = check_groups(groups, y.size, where=where)
     t = check_number(threshold, "threshold", where=where, low=0, high=1)
     check_choice(target, "target", TARGETS, where=where)
-    setting = _setting(y, where=where, population=population, capacity=None,
-                       assumptions=assumptions, overrides=overrides)
+    setting = _setting(
+        y,
+        where=where,
+        population=population,
+        capacity=None,
+        assumptions=assumptions,
+        overrides=overrides,
+    )
     level = _metrics(t)[target](y, p)
     per_group = thresholds_for(y, p, g, target=target, level=level) if level > 0 else None
     rows = [("single threshold", at_threshold(y, p, t, setting), p >= t)]
     if per_group is not None:
         cut = g.astype(str).map(per_group).to_numpy(dtype=float)
         mask = p >= np.nan_to_num(cut, nan=np.inf)
-        rows.append((f"group thresholds (equal {target.replace('_', ' ')})",
-                     outcome_of(y, mask, setting, threshold=np.nan), mask))
-    return pd.DataFrame([_tradeoff_row(name, o, y, mask, g, target) for name, o, mask in rows]
-                        ).assign(value_cost=lambda d: d["value"].iloc[0] - d["value"])
+        rows.append(
+            (
+                f"group thresholds (equal {target.replace('_', ' ')})",
+                outcome_of(y, mask, setting, threshold=np.nan),
+                mask,
+            )
+        )
+    return pd.DataFrame(
+        [_tradeoff_row(name, o, y, mask, g, target) for name, o, mask in rows]
+    ).assign(value_cost=lambda d: d["value"].iloc[0] - d["value"])
 
 
-def _tradeoff_row(policy: str, o: Any, y: np.ndarray, mask: np.ndarray, g: pd.Series,
-                  target: str) -> dict[str, Any]:
+def _tradeoff_row(
+    policy: str, o: Any, y: np.ndarray, mask: np.ndarray, g: pd.Series, target: str
+) -> dict[str, Any]:
     keys = g.astype(str).to_numpy()
     rates = []
     for name in np.unique(keys):
         members = keys == name
         pool = members & (y == 1) if target == "true_positive_rate" else members
         rates.append(mask[pool].mean() if pool.any() else np.nan)
-    return {"policy": policy, "invited": o.invited, "true_positives": o.true_positives,
-            "precision": o.precision, "recall": o.recall, "value": o.value,
-            f"{target}_difference": float(np.nanmax(rates) - np.nanmin(rates))}
+    return {
+        "policy": policy,
+        "invited": o.invited,
+        "true_positives": o.true_positives,
+        "precision": o.precision,
+        "recall": o.recall,
+        "value": o.value,
+        f"{target}_difference": float(np.nanmax(rates) - np.nanmin(rates)),
+    }

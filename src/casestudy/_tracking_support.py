@@ -55,8 +55,9 @@ def quiet() -> Iterator[None]:
 
 def _git(repo: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -93,5 +94,6 @@ def load_model_file(path: Path) -> Any:
         raise TrackingError(
             f"The model file {path} contains types that are not trusted: {refused}. Only types "
             f"from {list(TRUSTED_PREFIXES)} are loaded; inspect the file with "
-            "skops.io.get_untrusted_types before trusting it.")
+            "skops.io.get_untrusted_types before trusting it."
+        )
     return sio.load(path, trusted=untrusted)

@@ -65,9 +65,15 @@ __all__ = [
 
 # --- ranking metrics with uncertainty ------------------------------------------------------
 
+
 def roc_auc_score_ci(
-    y_true: Any, y_score: Any, *, n_resamples: int = 1000, level: float = 0.95,
-    random_state: int = 0, stratify: bool = True,
+    y_true: Any,
+    y_score: Any,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    random_state: int = 0,
+    stratify: bool = True,
 ) -> Estimate:
     """ROC AUC with a bootstrap confidence interval.
 
@@ -111,13 +117,25 @@ def roc_auc_score_ci(
     >>> print(roc_auc_score_ci(y, s, n_resamples=200))
     0.875 (95% CI 0.500 to 1.000)
     """
-    return _m.metric_ci(y_true, y_score, metric="roc_auc", n_resamples=n_resamples,
-                        level=level, random_state=random_state, stratify=stratify)
+    return _m.metric_ci(
+        y_true,
+        y_score,
+        metric="roc_auc",
+        n_resamples=n_resamples,
+        level=level,
+        random_state=random_state,
+        stratify=stratify,
+    )
 
 
 def average_precision_score_ci(
-    y_true: Any, y_score: Any, *, n_resamples: int = 1000, level: float = 0.95,
-    random_state: int = 0, stratify: bool = True,
+    y_true: Any,
+    y_score: Any,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    random_state: int = 0,
+    stratify: bool = True,
 ) -> Estimate:
     """PR AUC (average precision) with a bootstrap confidence interval.
 
@@ -134,13 +152,26 @@ def average_precision_score_ci(
     >>> round(average_precision_score_ci(y, s, n_resamples=200).value, 3)
     0.917
     """
-    return _m.metric_ci(y_true, y_score, metric="average_precision", n_resamples=n_resamples,
-                        level=level, random_state=random_state, stratify=stratify)
+    return _m.metric_ci(
+        y_true,
+        y_score,
+        metric="average_precision",
+        n_resamples=n_resamples,
+        level=level,
+        random_state=random_state,
+        stratify=stratify,
+    )
 
 
 def paired_auc_difference(
-    y_true: Any, score_a: Any, score_b: Any, *, metric: str = "roc_auc",
-    n_resamples: int = 1000, level: float = 0.95, random_state: int = 0,
+    y_true: Any,
+    score_a: Any,
+    score_b: Any,
+    *,
+    metric: str = "roc_auc",
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    random_state: int = 0,
     stratify: bool = True,
 ) -> PairedComparison:
     """Compare two models on the same test set: bootstrap of the difference A - B.
@@ -173,15 +204,27 @@ def paired_auc_difference(
     >>> round(c.difference.value, 3), c.share_a_better > 0.5
     (0.25, True)
     """
-    return _m.paired_difference(y_true, score_a, score_b, metric=metric,
-                                n_resamples=n_resamples, level=level,
-                                random_state=random_state, stratify=stratify)
+    return _m.paired_difference(
+        y_true,
+        score_a,
+        score_b,
+        metric=metric,
+        n_resamples=n_resamples,
+        level=level,
+        random_state=random_state,
+        stratify=stratify,
+    )
 
 
 # --- calibration ----------------------------------------------------------------------------
 
+
 def reliability_table(
-    y_true: Any, y_prob: Any, *, n_bins: int = 10, strategy: str = "uniform",
+    y_true: Any,
+    y_prob: Any,
+    *,
+    n_bins: int = 10,
+    strategy: str = "uniform",
 ) -> pd.DataFrame:
     """The data of a reliability diagram: mean predicted probability against observed rate.
 
@@ -227,8 +270,13 @@ def brier_loss(y_true: Any, y_prob: Any) -> float:
 
 
 def plot_reliability(
-    y_true: Any, y_prob: Any, *, n_bins: int = 10, strategy: str = "uniform",
-    label: str = "model", title: str = "Are the predicted probabilities right?",
+    y_true: Any,
+    y_prob: Any,
+    *,
+    n_bins: int = 10,
+    strategy: str = "uniform",
+    label: str = "model",
+    title: str = "Are the predicted probabilities right?",
 ) -> Figure:
     """Reliability diagram (top) with the number of customers in each bin (bottom).
 
@@ -244,10 +292,17 @@ def plot_reliability(
 
 # --- money ----------------------------------------------------------------------------------
 
+
 def targeting_outcome(
-    y_true: Any, y_prob: Any, *, threshold: float, capacity: int | None = None,
-    population: int | None = None, assumptions: ValueAssumptions | None = None,
-    margin: float | None = None, offer_cost: float | None = None,
+    y_true: Any,
+    y_prob: Any,
+    *,
+    threshold: float,
+    capacity: int | None = None,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
     success_rate: float | None = None,
 ) -> TargetingOutcome:
     """Invite customers with ``y_prob >= threshold`` (at most ``capacity``); count and price it.
@@ -293,15 +348,29 @@ def targeting_outcome(
     ...                   success_rate=0.5).value      # the top two are both lapsers
     80.0
     """
-    return _money.targeting(y_true, y_prob, threshold=threshold, capacity=capacity,
-                            population=population, assumptions=assumptions, margin=margin,
-                            offer_cost=offer_cost, success_rate=success_rate)
+    return _money.targeting(
+        y_true,
+        y_prob,
+        threshold=threshold,
+        capacity=capacity,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    )
 
 
 def targeting_value(
-    y_true: Any, y_prob: Any, *, threshold: float, capacity: int | None = None,
-    population: int | None = None, assumptions: ValueAssumptions | None = None,
-    margin: float | None = None, offer_cost: float | None = None,
+    y_true: Any,
+    y_prob: Any,
+    *,
+    threshold: float,
+    capacity: int | None = None,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
     success_rate: float | None = None,
 ) -> float:
     """Monthly value in pounds of targeting at ``threshold`` (see :func:`targeting_outcome`).
@@ -312,15 +381,29 @@ def targeting_value(
     ...                 success_rate=0.5)
     30.0
     """
-    return targeting_outcome(y_true, y_prob, threshold=threshold, capacity=capacity,
-                             population=population, assumptions=assumptions, margin=margin,
-                             offer_cost=offer_cost, success_rate=success_rate).value
+    return targeting_outcome(
+        y_true,
+        y_prob,
+        threshold=threshold,
+        capacity=capacity,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    ).value
 
 
 def value_curve(
-    y_true: Any, y_prob: Any, *, thresholds: Any = None, capacity: int | None = None,
-    population: int | None = None, assumptions: ValueAssumptions | None = None,
-    margin: float | None = None, offer_cost: float | None = None,
+    y_true: Any,
+    y_prob: Any,
+    *,
+    thresholds: Any = None,
+    capacity: int | None = None,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
     success_rate: float | None = None,
 ) -> pd.DataFrame:
     """:func:`targeting_outcome` at each threshold, one row per threshold.
@@ -344,15 +427,29 @@ def value_curve(
     >>> c[["threshold", "invited", "value"]].values.tolist()
     [[0.0, 4.0, 60.0], [0.5, 2.0, 80.0], [1.0, 0.0, 0.0]]
     """
-    return _money.curve(y_true, y_prob, thresholds=thresholds, capacity=capacity,
-                        population=population, assumptions=assumptions, margin=margin,
-                        offer_cost=offer_cost, success_rate=success_rate)
+    return _money.curve(
+        y_true,
+        y_prob,
+        thresholds=thresholds,
+        capacity=capacity,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    )
 
 
 def best_threshold(
-    y_true: Any, y_prob: Any, *, thresholds: Any = None, capacity: int | None = None,
-    population: int | None = None, assumptions: ValueAssumptions | None = None,
-    margin: float | None = None, offer_cost: float | None = None,
+    y_true: Any,
+    y_prob: Any,
+    *,
+    thresholds: Any = None,
+    capacity: int | None = None,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
     success_rate: float | None = None,
 ) -> TargetingOutcome:
     """The threshold of :func:`value_curve` with the highest value.
@@ -367,9 +464,17 @@ def best_threshold(
     ...                success_rate=0.5).threshold
     0.6
     """
-    table = value_curve(y_true, y_prob, thresholds=thresholds, capacity=capacity,
-                        population=population, assumptions=assumptions, margin=margin,
-                        offer_cost=offer_cost, success_rate=success_rate)
+    table = value_curve(
+        y_true,
+        y_prob,
+        thresholds=thresholds,
+        capacity=capacity,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    )
     best = table.sort_values(["value", "threshold"], ascending=False, kind="stable").iloc[0]
     return TargetingOutcome(**{k: _plain(v) for k, v in best.items()})
 
@@ -379,9 +484,15 @@ def _plain(v: Any) -> Any:
 
 
 def value_at_top_k(
-    y_true: Any, y_score: Any, *, k: int, population: int | None = None,
-    assumptions: ValueAssumptions | None = None, margin: float | None = None,
-    offer_cost: float | None = None, success_rate: float | None = None,
+    y_true: Any,
+    y_score: Any,
+    *,
+    k: int,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
+    success_rate: float | None = None,
 ) -> TargetingOutcome:
     """Invite the ``k`` highest-scoring customers a month (any score; ties by position).
 
@@ -395,11 +506,20 @@ def value_at_top_k(
     >>> o.invited, o.true_positives, o.value, o.threshold
     (3, 2, 70.0, 0.4)
     """
-    return _money.top_k(y_true, y_score, k=k, population=population, assumptions=assumptions,
-                        margin=margin, offer_cost=offer_cost, success_rate=success_rate)
+    return _money.top_k(
+        y_true,
+        y_score,
+        k=k,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    )
 
 
 # --- fairness ---------------------------------------------------------------------------------
+
 
 def fairness_table(y_true: Any, y_prob: Any, groups: Any, *, threshold: float) -> pd.DataFrame:
     """Decision and calibration metrics for each group, overall, and their spread.
@@ -436,7 +556,10 @@ def fairness_table(y_true: Any, y_prob: Any, groups: Any, *, threshold: float) -
 
 
 def age_band(
-    dates_of_birth: Any, *, at: Any, edges: tuple[int, ...] = (18, 30, 45, 60),
+    dates_of_birth: Any,
+    *,
+    at: Any,
+    edges: tuple[int, ...] = (18, 30, 45, 60),
     oldest: int = 110,
 ) -> pd.Series:
     """Age bands at the date ``at``: "under 18", "18-29", "30-44", "45-59", "60+", "unknown".
@@ -460,7 +583,11 @@ def age_band(
 
 
 def group_thresholds(
-    y_true: Any, y_prob: Any, groups: Any, *, target: str = "true_positive_rate",
+    y_true: Any,
+    y_prob: Any,
+    groups: Any,
+    *,
+    target: str = "true_positive_rate",
     level: float,
 ) -> pd.Series:
     """Per-group thresholds at which every group reaches the same ``target`` rate.
@@ -480,10 +607,17 @@ def group_thresholds(
 
 
 def fairness_tradeoff(
-    y_true: Any, y_prob: Any, groups: Any, *, threshold: float,
-    target: str = "true_positive_rate", population: int | None = None,
-    assumptions: ValueAssumptions | None = None, margin: float | None = None,
-    offer_cost: float | None = None, success_rate: float | None = None,
+    y_true: Any,
+    y_prob: Any,
+    groups: Any,
+    *,
+    threshold: float,
+    target: str = "true_positive_rate",
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+    margin: float | None = None,
+    offer_cost: float | None = None,
+    success_rate: float | None = None,
 ) -> pd.DataFrame:
     """What equalising ``target`` across groups costs, against one shared threshold.
 
@@ -502,16 +636,32 @@ def fairness_tradeoff(
     >>> t[["invited", "value", "true_positive_rate_difference", "value_cost"]].values.tolist()
     [[3.0, 70.0, 1.0, 0.0], [2.0, 80.0, 0.0, -10.0]]
     """
-    return _fair.tradeoff(y_true, y_prob, groups, threshold=threshold, target=target,
-                          population=population, assumptions=assumptions, margin=margin,
-                          offer_cost=offer_cost, success_rate=success_rate)
+    return _fair.tradeoff(
+        y_true,
+        y_prob,
+        groups,
+        threshold=threshold,
+        target=target,
+        population=population,
+        assumptions=assumptions,
+        margin=margin,
+        offer_cost=offer_cost,
+        success_rate=success_rate,
+    )
 
 
 # --- A/B test planning ----------------------------------------------------------------------
 
+
 def ab_sample_size(
-    baseline: float, *, uplift: float, relative: bool = False, alpha: float = 0.05,
-    power: float = 0.8, two_sided: bool = True, continuity_correction: bool = False,
+    baseline: float,
+    *,
+    uplift: float,
+    relative: bool = False,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    two_sided: bool = True,
+    continuity_correction: bool = False,
 ) -> int:
     """Customers per arm to detect a change in a rate (two-proportion test, normal approx.).
 
@@ -538,13 +688,26 @@ def ab_sample_size(
     ...                                                    continuity_correction=True)
     (199, 219)
     """
-    return _ab.sample_size(baseline, uplift=uplift, relative=relative, alpha=alpha, power=power,
-                           two_sided=two_sided, continuity_correction=continuity_correction)
+    return _ab.sample_size(
+        baseline,
+        uplift=uplift,
+        relative=relative,
+        alpha=alpha,
+        power=power,
+        two_sided=two_sided,
+        continuity_correction=continuity_correction,
+    )
 
 
 def ab_test_plan(
-    baseline: float, *, uplift: float, monthly_eligible: int, relative: bool = False,
-    alpha: float = 0.05, power: float = 0.8, two_sided: bool = True,
+    baseline: float,
+    *,
+    uplift: float,
+    monthly_eligible: int,
+    relative: bool = False,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    two_sided: bool = True,
     continuity_correction: bool = False,
 ) -> ABTestPlan:
     """Sample size per arm and how many months of eligible customers the test needs.
@@ -557,14 +720,26 @@ def ab_test_plan(
     >>> print(ab_test_plan(0.10, uplift=0.10, monthly_eligible=100))
     10.0% vs 20.0%: 199 customers per arm, 398 in total, 4.0 months
     """
-    return _ab.plan(baseline, uplift=uplift, monthly_eligible=monthly_eligible,
-                    relative=relative, alpha=alpha, power=power, two_sided=two_sided,
-                    continuity_correction=continuity_correction)
+    return _ab.plan(
+        baseline,
+        uplift=uplift,
+        monthly_eligible=monthly_eligible,
+        relative=relative,
+        alpha=alpha,
+        power=power,
+        two_sided=two_sided,
+        continuity_correction=continuity_correction,
+    )
 
 
 def minimal_detectable_effect(
-    baseline: float, *, n_per_arm: int, alpha: float = 0.05, power: float = 0.8,
-    two_sided: bool = True, direction: str = "increase",
+    baseline: float,
+    *,
+    n_per_arm: int,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    two_sided: bool = True,
+    direction: str = "increase",
 ) -> float:
     """Smallest absolute change in the rate that ``n_per_arm`` customers per arm can detect.
 
@@ -575,5 +750,11 @@ def minimal_detectable_effect(
     >>> round(minimal_detectable_effect(0.10, n_per_arm=199), 3)
     0.1
     """
-    return _ab.detectable_effect(baseline, n_per_arm=n_per_arm, alpha=alpha, power=power,
-                                 two_sided=two_sided, direction=direction)
+    return _ab.detectable_effect(
+        baseline,
+        n_per_arm=n_per_arm,
+        alpha=alpha,
+        power=power,
+        two_sided=two_sided,
+        direction=direction,
+    )

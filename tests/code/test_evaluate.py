@@ -38,12 +38,14 @@ def yp():
 
 # --- agreement with scikit-learn ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("ties", [False, True])
 def test_point_estimates_match_sklearn(ties):
     y, p = _data(ties=ties)
     assert ev.roc_auc_score_ci(y, p, n_resamples=10).value == pytest.approx(roc_auc_score(y, p))
     assert ev.average_precision_score_ci(y, p, n_resamples=10).value == pytest.approx(
-        average_precision_score(y, p))
+        average_precision_score(y, p)
+    )
 
 
 @pytest.mark.parametrize("metric", ["roc_auc", "average_precision"])
@@ -124,6 +126,7 @@ def test_paired_difference_uses_the_same_resamples(yp):
 
 
 # --- calibration ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("strategy", ["uniform", "quantile"])
 def test_reliability_matches_calibration_curve(yp, strategy):
@@ -231,6 +234,7 @@ def test_nobody_invited():
 
 # --- fairness ---------------------------------------------------------------------------------
 
+
 def _groups(n: int, seed: int = 2) -> pd.Series:
     rng = np.random.default_rng(seed)
     return pd.Series(rng.choice(["18-29", "30-44", "45-59", "60+"], size=n), name="age_band")
@@ -242,16 +246,26 @@ def test_fairness_table_matches_metricframe(yp):
     t = ev.fairness_table(y, p, g, threshold=0.4)
     pred = (p >= 0.4).astype(int)
     mf = MetricFrame(
-        metrics={"selection_rate": selection_rate, "true_positive_rate": true_positive_rate,
-                 "precision": precision_score},
-        y_true=y, y_pred=pred, sensitive_features=g)
+        metrics={
+            "selection_rate": selection_rate,
+            "true_positive_rate": true_positive_rate,
+            "precision": precision_score,
+        },
+        y_true=y,
+        y_pred=pred,
+        sensitive_features=g,
+    )
     for col in mf.by_group.columns:
         np.testing.assert_allclose(t.loc[mf.by_group.index, col], mf.by_group[col])
         assert t.loc["overall", col] == pytest.approx(mf.overall[col])
-    np.testing.assert_allclose(t.loc["difference", ["selection_rate", "true_positive_rate"]],
-                               mf.difference()[["selection_rate", "true_positive_rate"]])
-    np.testing.assert_allclose(t.loc["ratio", ["selection_rate", "true_positive_rate"]],
-                               mf.ratio()[["selection_rate", "true_positive_rate"]])
+    np.testing.assert_allclose(
+        t.loc["difference", ["selection_rate", "true_positive_rate"]],
+        mf.difference()[["selection_rate", "true_positive_rate"]],
+    )
+    np.testing.assert_allclose(
+        t.loc["ratio", ["selection_rate", "true_positive_rate"]],
+        mf.ratio()[["selection_rate", "true_positive_rate"]],
+    )
     calib = pd.DataFrame({"y": y, "p": p, "g": g}).groupby("g")[["p", "y"]].mean()
     np.testing.assert_allclose(t.loc[calib.index, "mean_predicted"], calib["p"])
     np.testing.assert_allclose(t.loc[calib.index, "observed_rate"], calib["y"])
@@ -260,12 +274,32 @@ def test_fairness_table_matches_metricframe(yp):
 
 
 def test_age_band_boundaries():
-    dob = pd.Series(["2007-07-02", "2007-07-01", "1995-07-01", "1995-07-02", "1980-07-01",
-                     "1965-07-01", "1965-07-02", "not a date", "2030-01-01"],
-                    index=list("abcdefghi"))
+    dob = pd.Series(
+        [
+            "2007-07-02",
+            "2007-07-01",
+            "1995-07-01",
+            "1995-07-02",
+            "1980-07-01",
+            "1965-07-01",
+            "1965-07-02",
+            "not a date",
+            "2030-01-01",
+        ],
+        index=list("abcdefghi"),
+    )
     bands = ev.age_band(dob, at="2025-07-01")
-    assert bands.tolist() == ["under 18", "18-29", "30-44", "18-29", "45-59", "60+", "45-59",
-                              "unknown", "unknown"]
+    assert bands.tolist() == [
+        "under 18",
+        "18-29",
+        "30-44",
+        "18-29",
+        "45-59",
+        "60+",
+        "45-59",
+        "unknown",
+        "unknown",
+    ]
     assert list(bands.index) == list("abcdefghi")
     assert bands.cat.ordered
     with pytest.raises(EvaluationInputError, match="at must be a date"):
@@ -296,6 +330,7 @@ def test_fairness_tradeoff(yp):
 
 # --- A/B planning -----------------------------------------------------------------------------
 
+
 def test_sample_size_textbook_values():
     # Fleiss, Levin & Paik (2003), 10% vs 20%, alpha 0.05 two-sided, power 0.8: 199 / 219
     assert ev.ab_sample_size(0.10, uplift=0.10) == 199
@@ -321,15 +356,27 @@ def test_more_power_needs_more_customers():
 # --- bad input --------------------------------------------------------------------------------
 
 BAD = [
-    ("lengths", {"y_true": [0, 1, 1], "y_score": [0.1, 0.2]},
-     "y_true has 3 values but y_score has 2"),
-    ("labels", {"y_true": [0, 1, 2], "y_score": [0.1, 0.2, 0.3]},
-     r"must be binary labels 0/1 or False/True \(found: values \[0, 1, 2\]\)"),
+    (
+        "lengths",
+        {"y_true": [0, 1, 1], "y_score": [0.1, 0.2]},
+        "y_true has 3 values but y_score has 2",
+    ),
+    (
+        "labels",
+        {"y_true": [0, 1, 2], "y_score": [0.1, 0.2, 0.3]},
+        r"must be binary labels 0/1 or False/True \(found: values \[0, 1, 2\]\)",
+    ),
     ("string labels", {"y_true": ["yes", "no"], "y_score": [0.1, 0.2]}, r"values \['no', 'yes'\]"),
-    ("label nan", {"y_true": [0, np.nan, 1], "y_score": [0.1, 0.2, 0.3]},
-     r"y_true has 1 missing values \(NaN\) \(found: positions \[1\]\)"),
-    ("score nan", {"y_true": [0, 1, 1], "y_score": [0.1, np.nan, np.nan]},
-     r"y_score has 2 missing values \(NaN\) \(found: positions \[1, 2\]\)"),
+    (
+        "label nan",
+        {"y_true": [0, np.nan, 1], "y_score": [0.1, 0.2, 0.3]},
+        r"y_true has 1 missing values \(NaN\) \(found: positions \[1\]\)",
+    ),
+    (
+        "score nan",
+        {"y_true": [0, 1, 1], "y_score": [0.1, np.nan, np.nan]},
+        r"y_score has 2 missing values \(NaN\) \(found: positions \[1, 2\]\)",
+    ),
     ("empty", {"y_true": [], "y_score": []}, "y_true is empty"),
     ("2-D", {"y_true": [0, 1], "y_score": [[0.1, 0.9], [0.8, 0.2]]}, r"predict_proba\(X\)\[:, 1\]"),
     ("inf", {"y_true": [0, 1], "y_score": [0.1, np.inf]}, "1 infinite values"),
@@ -355,27 +402,36 @@ def test_probabilities_outside_unit_interval():
 
 def test_group_column_with_missing_values():
     g = pd.Series(["a", None, "b", np.nan])
-    with pytest.raises(EvaluationInputError, match=r"groups has 2 missing values .*positions "
-                                                   r"\[1, 3\].*fillna\('unknown'\)"):
+    with pytest.raises(
+        EvaluationInputError,
+        match=r"groups has 2 missing values .*positions "
+        r"\[1, 3\].*fillna\('unknown'\)",
+    ):
         ev.fairness_table([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], g, threshold=0.5)
     with pytest.raises(EvaluationInputError, match="groups has 3 values but y_true has 4"):
         ev.fairness_table([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], ["a", "b", "c"], threshold=0.5)
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: ev.targeting_outcome(Y, P, threshold=1.5), r"threshold must be a number in \[0, 1\]"
-                                                        r" \(found: 1.5\)"),
-    (lambda: ev.targeting_outcome(Y, P, threshold=0.5, capacity=-1), "capacity must be"),
-    (lambda: ev.targeting_outcome(Y, P, threshold=0.5, success_rate=2), "success_rate must be"),
-    (lambda: ev.roc_auc_score_ci(Y, P, level=95), r"level must be a number in \(0, 1\)"),
-    (lambda: ev.paired_auc_difference(Y, P, P, metric="f1"), "metric must be one of"),
-    (lambda: ev.reliability_table(Y, P, strategy="equal"), "strategy must be one of"),
-    (lambda: ev.ab_sample_size(0.1, uplift=0.95), "treatment rate of 1.05"),
-    (lambda: ev.ab_sample_size(0.1, uplift=0.0), "must differ from the baseline"),
-    (lambda: ev.ab_sample_size(1.2, uplift=0.1), r"baseline must be a number in \(0, 1\)"),
-    (lambda: ev.value_at_top_k(Y, P, k=11), r"k must be a whole number in \[0, 10\]"),
-    (lambda: ev.group_thresholds(Y, P, ["a"] * 10, target="parity", level=0.5), "target must"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: ev.targeting_outcome(Y, P, threshold=1.5),
+            r"threshold must be a number in \[0, 1\]"
+            r" \(found: 1.5\)",
+        ),
+        (lambda: ev.targeting_outcome(Y, P, threshold=0.5, capacity=-1), "capacity must be"),
+        (lambda: ev.targeting_outcome(Y, P, threshold=0.5, success_rate=2), "success_rate must be"),
+        (lambda: ev.roc_auc_score_ci(Y, P, level=95), r"level must be a number in \(0, 1\)"),
+        (lambda: ev.paired_auc_difference(Y, P, P, metric="f1"), "metric must be one of"),
+        (lambda: ev.reliability_table(Y, P, strategy="equal"), "strategy must be one of"),
+        (lambda: ev.ab_sample_size(0.1, uplift=0.95), "treatment rate of 1.05"),
+        (lambda: ev.ab_sample_size(0.1, uplift=0.0), "must differ from the baseline"),
+        (lambda: ev.ab_sample_size(1.2, uplift=0.1), r"baseline must be a number in \(0, 1\)"),
+        (lambda: ev.value_at_top_k(Y, P, k=11), r"k must be a whole number in \[0, 10\]"),
+        (lambda: ev.group_thresholds(Y, P, ["a"] * 10, target="parity", level=0.5), "target must"),
+    ],
+)
 def test_bad_options(call, message):
     with pytest.raises(EvaluationInputError, match=message):
         call()
@@ -402,8 +458,10 @@ def test_pandas_inputs_with_any_index(yp):
 def test_fairness_table_with_age_bands(yp):
     y, p = yp
     rng = np.random.default_rng(4)
-    dob = pd.Series(pd.Timestamp("2025-01-01") - pd.to_timedelta(
-        rng.integers(20 * 365, 70 * 365, size=y.size), unit="D"))
+    dob = pd.Series(
+        pd.Timestamp("2025-01-01")
+        - pd.to_timedelta(rng.integers(20 * 365, 70 * 365, size=y.size), unit="D")
+    )
     bands = ev.age_band(dob, at="2025-01-01")
     t = ev.fairness_table(y, p, bands, threshold=0.4)
     assert list(t.index) == ["18-29", "30-44", "45-59", "60+", "overall", "difference", "ratio"]
