@@ -78,8 +78,17 @@ test: lint unit notebooks book browser live  ## every check: lint, unit, data, n
 lab: setup  ## open JupyterLab on the notebooks (widgets work; root allowed)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.allow_root=True --ServerApp.ip=127.0.0.1
 
-mlflow: setup  ## open the MLflow UI on the local tracking store
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1
+# The course depends on mlflow-skinny, which has no web UI. For readers who want to browse
+# their runs, the full mlflow package of the same version is installed on first use.
+MLFLOW_VERSION = $(shell sed -n 's/^mlflow-skinny==//p' requirements.lock)
+
+mlflow: setup  ## browse tracked runs in the MLflow UI on localhost (installs the UI once)
+	@$(BIN)/python -c "import importlib.util as u, pathlib, sys; \
+		p = pathlib.Path(u.find_spec('mlflow').origin).parent / 'server' / 'js' / 'build'; \
+		sys.exit(0 if p.is_dir() else 1)" \
+		|| $(BIN)/python -m pip install --quiet "mlflow==$(MLFLOW_VERSION)"
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlruns.db \
+		--default-artifact-root $(CURDIR)/mlartifacts --host 127.0.0.1 --port 5000
 
 bench: setup  ## measure speed: book build, explorers, generator, planning, features, models
 	@for script in benchmarks/bench_*.py; do \
