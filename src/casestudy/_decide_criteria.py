@@ -16,8 +16,8 @@ QUANTITATIVE = ("auc", "pr_auc", "brier", "value")
 QUALITATIVE = ("explainability", "running_cost", "latency", "maintainability", "fairness")
 #: Which column of the criteria table a measured rubric reads.
 MEASURED = {
-    "running_cost": "fit_seconds",
-    "latency": "latency_ms_per_1000",
+    "running_cost": "model_size",
+    "latency": "score_depth",
     "fairness": "tpr_gap_age",
 }
 

@@ -83,34 +83,64 @@ def reasons(
     return out
 
 
-def _alternatives(sel: Any) -> str:
-    t = sel.table.join(sel.scores[["total"]])
-    cols = [
-        "auc",
-        "auc_low",
-        "auc_high",
-        "pr_auc",
-        "brier",
-        "value",
-        "tpr_gap_age",
-        "latency_ms_per_1000",
-        "total",
-        "run_id",
-    ]
+def _alternatives(sel: Any, *, full: bool) -> str:
+    """The candidates' table; ``full`` adds each run id's first 8 characters."""
+    t = sel.table.join(sel.scores[["total"]]).sort_values("total", ascending=False)
     rows = [
-        "| model | AUC (95% CI) | PR AUC | Brier | £/month | TPR gap (age) | ms/1,000 "
-        "| score | run |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| model | AUC (95% CI) | PR AUC | Brier | £/month | TPR gap (age) | size | steps "
+        "| score |" + (" run |" if full else ""),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if full else ""),
     ]
-    for name, r in t[cols].sort_values("total", ascending=False).iterrows():
-        run = str(r["run_id"])[:8] if isinstance(r["run_id"], str) else "-"
+    for name, r in t.iterrows():
+        run = (str(r["run_id"])[:8] if isinstance(r["run_id"], str) else "-") + " |"
         rows.append(
             f"| {name} | {r['auc']:.3f} ({r['auc_low']:.3f}-{r['auc_high']:.3f}) | "
             f"{r['pr_auc']:.3f} | {r['brier']:.3f} | {r['value']:,.0f} | "
-            f"{r['tpr_gap_age']:.3f} | {r['latency_ms_per_1000']:.0f} | "
-            f"{r['total']:.2f} | {run} |"
+            f"{r['tpr_gap_age']:.3f} | {r['model_size']:,.0f} | {r['score_depth']:,.0f} | "
+            f"{r['total']:.2f} |" + (f" {run}" if full else "")
         )
     return "\n".join(rows)
+
+
+PROVENANCE = ("stable", "full")
+
+
+def check_provenance(provenance: Any, where: str) -> bool:
+    """True for "full" (run ids shown), False for "stable"; anything else is an error."""
+    if provenance not in PROVENANCE:
+        raise ValueError(
+            f"The 'provenance' parameter of {where} must be 'stable' or 'full'. "
+            f"Got {provenance!r} instead."
+        )
+    return provenance == "full"
+
+
+def provenance(
+    run_id: Any,
+    *,
+    full: bool,
+    experiment: str | None,
+    code_version: str | None,
+    version: int | None,
+    data_version: str,
+    model_name: str,
+) -> list[str]:
+    """Where the model came from, as Markdown bullets.
+
+    "stable" names what a reader can look up and that is the same on every run of the same
+    code and data (experiment, data and code versions, registered version); "full" adds the
+    run id (a random uuid: the exact run, different every time).
+    """
+    lines = [
+        f"- **Experiment:** {experiment or 'not tracked'}",
+        "- **Registered model:** "
+        + (f"{model_name} version {version}" if version else "not registered yet"),
+        f"- **Data version:** {data_version}",
+        f"- **Code version:** {code_version or 'unknown'}",
+    ]
+    if full:
+        lines.insert(1, f"- **Run:** {run_id if isinstance(run_id, str) else 'not tracked'}")
+    return lines
 
 
 def _risks(sel: Any, bayes: Any) -> list[str]:
@@ -146,9 +176,16 @@ def _risks(sel: Any, bayes: Any) -> list[str]:
 
 
 def decision_record(
-    sel: Any, *, data_version: str, bayes: Any, risks: list[str], date: str, split: Any
+    sel: Any,
+    *,
+    data_version: str,
+    bayes: Any,
+    risks: list[str],
+    date: str,
+    split: Any,
+    source: dict[str, Any],
 ) -> str:
-    """The decision record (ADR style) as Markdown."""
+    """The decision record (ADR style) as Markdown; ``source`` feeds :func:`provenance`."""
     c = sel.table.loc[sel.choice]
     lines = [
         "# Decision record: lapse model for the safety-check invitations",
@@ -156,8 +193,7 @@ def decision_record(
         f"- **Date:** {date}",
         f"- **Decision:** deploy **{sel.choice}** "
         f"({_FAMILY_TEXT.get(family(sel.choice), sel.choice)}) as the champion.",
-        f"- **Run:** {c['run_id']}",
-        f"- **Data version:** {data_version}",
+        *provenance(c["run_id"], data_version=data_version, **source),
     ]
     if split is not None:
         lines.append(
@@ -173,7 +209,7 @@ def decision_record(
         "",
         "## Alternatives considered (test month)",
         "",
-        _alternatives(sel),
+        _alternatives(sel, full=source["full"]),
         "",
         "Criteria weights: "
         + ", ".join(f"{k} {w:.2f}" for k, w in sel.criteria.table["weight"].items())
@@ -211,7 +247,7 @@ def model_card(
     selection: Any,
     assumptions: Any,
     date: str,
-    version: int | None,
+    source: dict[str, Any],
 ) -> str:
     """The model card as Markdown (sections of Mitchell et al. 2019)."""
     m, s, a = result.metrics, data.split, assumptions
@@ -231,8 +267,8 @@ def model_card(
             or "defaults"
         )
         + ".",
-        f"- Run {result.run_id or 'not tracked'}; registered version {version or '-'}; "
-        f"data version {data_version}; card date {date}.",
+        *provenance(result.run_id, data_version=data_version, **source),
+        f"- Card date: {date}.",
         "- Owner: the Bike Shop ML project team; questions to the marketing lead.",
         "",
         "## Intended use",

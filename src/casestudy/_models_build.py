@@ -7,9 +7,14 @@ Everything here builds *unfitted* objects or pure data; fitting and scoring live
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -325,3 +330,50 @@ def _toy_part(cutoff: pd.Timestamp, n: int, rng: np.random.Generator) -> Modelli
     )
     keys = pd.DataFrame({"customer_id": ids}, index=index)
     return ModellingTable(X=X, y=y, audit=audit, keys=keys)
+
+
+# --- the on-disk cache of the book's split --------------------------------------------------
+
+
+def _cache_key(data_dir: Path, n_train: int) -> str:
+    """A hash of everything the book's split depends on: data files, package code, pandas."""
+    import casestudy
+
+    h = hashlib.sha256(f"n_train={n_train};pandas={pd.__version__}".encode())
+    package = Path(casestudy.__file__).parent
+    for f in [*sorted(data_dir.glob("*.csv.gz")), *sorted(package.rglob("*.py"))]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def disk_cached(name: str, key: str, build: Callable[[], Any]) -> Any:
+    """``build()``, kept in ``$CASESTUDY_CACHE_DIR`` (default ``<repo>/.cache``) under ``key``.
+
+    Every notebook and page runs in its own process, so an in-process cache alone rebuilds
+    the book's split (~3 s) in each of them. The key hashes the data and the package code,
+    so any change rebuilds; the file is written atomically (two builds at once are safe),
+    and an unreadable file is rebuilt. The cache holds only what this package wrote.
+    """
+    import casestudy
+
+    cache = Path(os.environ.get("CASESTUDY_CACHE_DIR") or casestudy.PROJECT_ROOT / ".cache")
+    path = cache / f"{name}-{key}.pkl"
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except Exception:
+            path.unlink(missing_ok=True)
+    value = build()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, delete=False, suffix=".tmp") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f.name, path)
+        for old in cache.glob(f"{name}-*.pkl"):  # keep one version: older keys are stale
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only checkout still works, just without the cache
+        pass
+    return value

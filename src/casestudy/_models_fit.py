@@ -7,7 +7,6 @@ nothing here re-implements a metric.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +32,11 @@ class ModelResult:
     ``brier``, ``value`` (pounds a month at ``threshold``, workshop capacity applied),
     ``invitations`` (a month), ``invited`` (in the scored part), ``precision``,
     ``recall``, ``threshold``, ``train_auc``, ``gap`` (train minus evaluation AUC),
-    ``fit_seconds`` and ``predict_ms_per_1000``. ``on`` says which part they were measured
-    on; the threshold is always chosen on the validation part. ``scores`` are the
-    predicted lapse probabilities on that part, in its row order.
+    ``model_size`` and ``score_depth`` (see :func:`model_size`, :func:`score_depth`:
+    counts of the fitted model, never timings, so they are the same on every run). ``on``
+    says which part they were measured on; the threshold is always chosen on the
+    validation part. ``scores`` are the predicted lapse probabilities on that part, in its
+    row order.
     """
 
     name: str
@@ -53,24 +54,58 @@ def lapse_probability(model: Any, X: pd.DataFrame) -> np.ndarray:
         return np.asarray(model.predict_proba(X))[:, 1]
 
 
-def timed_fit(model: Any, X: pd.DataFrame, y: pd.Series) -> tuple[Any, float]:
-    """A fitted clone of ``model`` and the seconds the fit took."""
+def fit_clone(model: Any, X: pd.DataFrame, y: pd.Series) -> Any:
+    """A fitted clone of ``model`` (one thread). Nothing is timed: see benchmarks/."""
     m = clone(model)
-    start = time.perf_counter()
     with one_thread():
         m.fit(X, y.to_numpy())
-    return m, time.perf_counter() - start
+    return m
 
 
-def predict_ms_per_1000(model: Any, X: pd.DataFrame, *, repeats: int = 3) -> float:
-    """Best-of-``repeats`` milliseconds to score 1,000 customers (batch latency)."""
-    rows = X.iloc[np.arange(1000) % len(X)]
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        lapse_probability(model, rows)
-        best = min(best, time.perf_counter() - start)
-    return 1000 * best
+def _final_step(model: Any) -> Any:
+    return model.steps[-1][1] if hasattr(model, "steps") else model
+
+
+def _trees(step: Any) -> list[tuple[int, int]]:
+    """(nodes, max depth) of every tree of a fitted HGB or random forest; [] otherwise."""
+    if hasattr(step, "_predictors"):  # HistGradientBoosting: one predictor per tree
+        return [(len(p.nodes), int(p.get_max_depth())) for it in step._predictors for p in it]
+    if hasattr(step, "estimators_"):  # random forest: sklearn decision trees
+        return [(int(t.tree_.node_count), int(t.tree_.max_depth)) for t in step.estimators_]
+    return []
+
+
+def model_size(model: Any) -> int:
+    """Learned parameters of a fitted model: a deterministic proxy for its running cost.
+
+    Coefficients and intercepts for a linear model, total tree nodes for tree ensembles,
+    bin edges and rates for a baseline rule (1 for a constant). Unlike a fit time it does
+    not depend on the machine or its load, so a selection that uses it is reproducible.
+    """
+    step = _final_step(model)
+    trees = _trees(step)
+    if trees:
+        return int(sum(n for n, _ in trees))
+    if hasattr(step, "coef_"):
+        return int(np.size(step.coef_) + np.size(step.intercept_))
+    if hasattr(step, "rates_"):
+        return int(len(step.rates_) + len(step.edges_))
+    return 1
+
+
+def score_depth(model: Any) -> int:
+    """Worst-case steps to score one customer: a deterministic proxy for latency.
+
+    Features multiplied for a linear model; the sum over trees of each tree's depth
+    (comparisons on the longest path) for ensembles; one look-up for a rule.
+    """
+    step = _final_step(model)
+    trees = _trees(step)
+    if trees:
+        return int(sum(d for _, d in trees))
+    if hasattr(step, "coef_"):
+        return int(np.shape(step.coef_)[-1])
+    return 1
 
 
 def population_of(part: Any) -> int:
@@ -128,16 +163,14 @@ def fit_score(
     assumptions: ValueAssumptions | None,
 ) -> ModelResult:
     """Fit on ``data.train`` and score (see :func:`score_fitted`)."""
-    fitted, seconds = timed_fit(model, data.train.X, data.train.y)
     return score_fitted(
-        fitted,
+        fit_clone(model, data.train.X, data.train.y),
         data,
         name=name,
         on=on,
         n_resamples=n_resamples,
         random_state=random_state,
         assumptions=assumptions,
-        fit_seconds=seconds,
     )
 
 
@@ -150,7 +183,6 @@ def score_fitted(
     n_resamples: int,
     random_state: int,
     assumptions: ValueAssumptions | None,
-    fit_seconds: float = float("nan"),
     known: dict[str, float] | None = None,
 ) -> ModelResult:
     """Score a fitted model on ``data.<on>``; the threshold is chosen on validation.
@@ -181,8 +213,8 @@ def score_fitted(
         threshold=float(threshold),
         train_auc=tr,
         gap=tr - metrics["auc"],
-        fit_seconds=fit_seconds,
-        predict_ms_per_1000=predict_ms_per_1000(fitted, part.X),
+        model_size=model_size(fitted),
+        score_depth=score_depth(fitted),
     )
     return ModelResult(
         name=name,

@@ -5,8 +5,10 @@ Chapter 8 turns the tracked candidates of chapter 7 into a decision:
 1. :func:`criteria_table` collects, for each candidate scored on the test month, the
    quantitative criteria (ROC AUC with its interval, PR AUC, Brier loss, money value a month
    at the validation-chosen threshold under the value model and the workshop capacity) and
-   the measured or judged qualitative ones (explainability, running cost, latency per 1,000
-   customers, maintainability, fairness as the true-positive-rate gap between age bands).
+   the measured or judged qualitative ones (explainability, running cost as the fitted
+   model's size, latency as the worst-case steps to score one customer, maintainability,
+   fairness as the true-positive-rate gap between age bands). Every criterion is computed
+   from the fitted model and the data, never timed, so the decision is the same on every run.
 2. :func:`select_model` scores every criterion 1-5 with the rubric and weights of
    ``data/bike_shop/project/selection.yaml`` (:func:`load_selection_criteria`), picks the
    highest weighted total among candidates that beat the best baseline rule, and says why in
@@ -36,7 +38,7 @@ from casestudy import _decide_text as dt
 from casestudy import evaluate as ev
 from casestudy._decide_criteria import Criteria
 from casestudy._models_build import SplitData
-from casestudy._models_fit import ModelResult, population_of
+from casestudy._models_fit import ModelResult, model_size, population_of, score_depth
 from casestudy.plan.value import ValueAssumptions, load_value_assumptions
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "BayesGap",
     "Criteria",
     "Selection",
+    "ab_test_rates",
     "bayes_gap",
     "criteria_table",
     "decision_record",
@@ -54,6 +57,7 @@ __all__ = [
     "post_modelling_checklist",
     "register_champion",
     "select_model",
+    "true_probabilities",
 ]
 
 #: The registered model's name.
@@ -113,8 +117,9 @@ def criteria_table(results: Mapping[str, ModelResult], data: SplitData) -> pd.Da
     -------
     pandas.DataFrame
         Index ``model``; ``auc``, ``auc_low``, ``auc_high``, ``pr_auc``, ``brier``,
-        ``value``, ``invitations``, ``threshold``, ``fit_seconds``,
-        ``latency_ms_per_1000``, ``tpr_gap_age``, ``explainability`` and
+        ``value``, ``invitations``, ``threshold``, ``model_size`` (learned parameters:
+        running cost), ``score_depth`` (worst-case steps to score a customer: latency),
+        ``tpr_gap_age``, ``explainability`` and
         ``maintainability`` (the rubric's family scores), ``run_id``.
     """
     crit = load_selection_criteria()
@@ -143,8 +148,8 @@ def criteria_table(results: Mapping[str, ModelResult], data: SplitData) -> pd.Da
                         "threshold",
                     )
                 },
-                "fit_seconds": m.get("fit_seconds", np.nan),
-                "latency_ms_per_1000": m["predict_ms_per_1000"],
+                "model_size": model_size(r.model),
+                "score_depth": score_depth(r.model),
                 "tpr_gap_age": _tpr_gap(r, data),
                 "run_id": r.run_id,
             }
@@ -301,9 +306,33 @@ class BayesGap:
         )
 
 
-def _truth_of(part: Any, truth: pd.DataFrame) -> np.ndarray:
-    from casestudy.data import truth_at
+def true_probabilities(part: Any, *, truth: pd.DataFrame | None = None) -> np.ndarray:
+    """The true lapse probability of every row of a split part, in its row order.
 
+    Teaching only: the simulation knows each customer's chance of lapsing at each cut-off
+    (the Bayes limit). Aligning it with a part (``data.validation``, ``data.test``) lets a
+    page score "the best possible model" like any other, e.g. with an interval:
+    ``evaluate.roc_auc_score_ci(part.y, true_probabilities(part))``.
+
+    Parameters
+    ----------
+    part : ModellingTable
+        A part of :class:`casestudy.models.SplitData`.
+    truth : pandas.DataFrame, optional
+        :func:`casestudy.data.load_truth` (loaded when omitted).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        If a customer of the part has no true probability (another data set's truth).
+    """
+    from casestudy.data import load_truth, truth_at
+
+    truth = load_truth() if truth is None else truth
     cut = part.X.index.get_level_values("cutoff")
     ids = part.keys["customer_id"].to_numpy()
     p = np.empty(len(ids))
@@ -312,10 +341,64 @@ def _truth_of(part: Any, truth: pd.DataFrame) -> np.ndarray:
         p[at] = truth_at(truth, c).reindex(ids[at]).to_numpy()
     if np.isnan(p).any():
         raise ValueError(
-            f"{int(np.isnan(p).sum())} test customers have no true probability. "
+            f"{int(np.isnan(p).sum())} of {len(p)} customers of the part have no true "
+            "probability. "
             "Pass the truth of the same data (casestudy.data.load_truth())."
         )
     return p
+
+
+def _truth_of(part: Any, truth: pd.DataFrame) -> np.ndarray:
+    return true_probabilities(part, truth=truth)
+
+
+def ab_test_rates(
+    y: Any,
+    p: np.ndarray,
+    *,
+    threshold: float = 0.0,
+    population: int | None = None,
+    assumptions: ValueAssumptions | None = None,
+) -> tuple[float, float]:
+    """The control return rate and the expected uplift of an A/B test of the invitation.
+
+    The test's customers are those the model would invite: the highest scores at or above
+    ``threshold``, up to the workshop capacity (scaled to the part's months). Without an
+    invitation those who do not lapse come back: the control arm's return rate. The value
+    model expects the offer to keep ``success_rate`` of the lapsers among them, which lifts
+    the return rate by ``success_rate`` times their lapse rate: the expected uplift.
+
+    Parameters
+    ----------
+    y : array-like of 0/1
+        Lapse labels of the part.
+    p : numpy.ndarray
+        The model's lapse probabilities on it.
+    threshold : float, default=0.0
+        The model's decision threshold (0: the top of the list up to capacity).
+    population : int, optional
+        Active customers a month (:func:`casestudy.models.monthly_population`); default
+        ``len(y)`` (one month).
+    assumptions : ValueAssumptions, optional
+
+    Returns
+    -------
+    (float, float)
+        ``(control_return_rate, expected_uplift)``, shares in [0, 1].
+
+    Examples
+    --------
+    >>> y, p = np.array([1, 1, 0, 0]), np.array([0.9, 0.8, 0.7, 0.1])
+    >>> a = load_value_assumptions()
+    >>> ab_test_rates(y, p) == (0.5, a.success_rate * 0.5)
+    True
+    """
+    a = assumptions or load_value_assumptions()
+    y = np.asarray(y)
+    pop = len(y) if population is None else int(population)
+    k = int(np.floor(a.capacity * len(y) / pop + 1e-9))
+    lapsed = float(y[_invited(np.asarray(p, float), threshold, k)].mean())
+    return 1 - lapsed, a.success_rate * lapsed
 
 
 def _expected(p_true: np.ndarray, invited: np.ndarray, a: ValueAssumptions, scale: float) -> float:
@@ -461,6 +544,22 @@ def fairness_by_group(
 # --- records ---------------------------------------------------------------------------------
 
 
+def _source(
+    provenance: str, where: str, *, experiment: Any, code_version: Any, version: Any
+) -> dict[str, Any]:
+    if code_version is None:
+        from casestudy.tracking import code_version as current
+
+        code_version = current()["code_version"]
+    return {
+        "full": dt.check_provenance(provenance, where),
+        "experiment": experiment,
+        "code_version": code_version,
+        "version": version,
+        "model_name": MODEL_NAME,
+    }
+
+
 def decision_record(
     selection: Selection,
     *,
@@ -469,6 +568,10 @@ def decision_record(
     risks: Sequence[str] | None = None,
     date: str | None = None,
     split: Any = None,
+    experiment: str | None = None,
+    version: int | None = None,
+    code_version: str | None = None,
+    provenance: str = "stable",
 ) -> str:
     """The decision record as Markdown: what was chosen, why, alternatives, risks, provenance.
 
@@ -484,7 +587,29 @@ def decision_record(
         ISO date of the decision; default today (UTC). Pass one for a reproducible record.
     split : TimeSplit, optional
         The cut-offs, for the provenance section.
+    experiment : str, optional
+        The tracking experiment the candidates were logged to.
+    version : int, optional
+        The registered model version (:func:`register_champion`).
+    code_version : str, optional
+        Default :func:`casestudy.tracking.code_version` of the working copy.
+    provenance : {"stable", "full"}, default="stable"
+        "stable" names the experiment, data version, code version and registered version:
+        the same on every run of the same code and data (what a book page shows). "full"
+        also lists the MLflow run ids (random, new on every run): what the team files.
+
+    Raises
+    ------
+    ValueError
+        If ``provenance`` is neither "stable" nor "full".
     """
+    source = _source(
+        provenance,
+        "decision_record",
+        experiment=experiment,
+        code_version=code_version,
+        version=version,
+    )
     return dt.decision_record(
         selection,
         data_version=data_version,
@@ -492,6 +617,7 @@ def decision_record(
         risks=list(risks or []),
         date=dt.today(date),
         split=split,
+        source=source,
     )
 
 
@@ -505,13 +631,26 @@ def model_card(
     assumptions: ValueAssumptions | None = None,
     date: str | None = None,
     version: int | None = None,
+    experiment: str | None = None,
+    code_version: str | None = None,
+    provenance: str = "stable",
 ) -> str:
     """A model card (Mitchell et al. 2019) as Markdown, every number computed.
 
     Sections: Model details, Intended use, Factors, Metrics, Evaluation data, Training data,
     Quantitative analyses (overall, and by age band, gender and postcode area), Ethical
-    considerations, Caveats and recommendations.
+    considerations, Caveats and recommendations. ``experiment``, ``version``,
+    ``code_version`` and ``provenance`` are as in :func:`decision_record` ("stable" leaves
+    out the run id).
+
+    Raises
+    ------
+    ValueError
+        If ``provenance`` is neither "stable" nor "full".
     """
+    source = _source(
+        provenance, "model_card", experiment=experiment, code_version=code_version, version=version
+    )
     a = assumptions or load_value_assumptions()
     groups = fairness_by_group(result, data)
     return dt.model_card(
@@ -523,7 +662,7 @@ def model_card(
         selection=selection,
         assumptions=a,
         date=dt.today(date),
-        version=version,
+        source=source,
     )
 
 

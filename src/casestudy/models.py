@@ -54,6 +54,7 @@ from casestudy.plotting import ROLE_COLOURS, new_figure
 
 __all__ = [
     "DEFAULT_GRID",
+    "DISPLAY_NAMES",
     "EXPERIMENT",
     "BinnedRateRule",
     "LeakageReport",
@@ -73,8 +74,12 @@ __all__ = [
     "lapse_probability",
     "leakage_check",
     "learning_curve",
+    "model_size",
+    "monthly_population",
     "plot_learning_curve",
     "rescore",
+    "score_depth",
+    "search_view",
     "seed_sensitivity",
     "smell_checks",
     "time_split",
@@ -95,6 +100,26 @@ DEFAULT_GRID: dict[str, list[dict[str, Any]]] = {
         {"model__max_leaf_nodes": 15, "model__learning_rate": 0.1},
     ],
     "random_forest": [{"model__min_samples_leaf": 40}, {"model__min_samples_leaf": 5}],
+}
+
+
+#: Readable names of the candidates and rules, for tables and figures a manager reads.
+DISPLAY_NAMES: dict[str, str] = {
+    "logistic": "logistic regression",
+    "hgb": "gradient boosting",
+    "random_forest": "random forest",
+    "rule: base rate": "rule: base rate",
+    "rule: recency": "rule: recency",
+    "rule: visits": "rule: visits",
+    "rule: RFM": "rule: RFM",
+}
+
+#: Readable labels of the searched settings (``param_*`` columns of a search table).
+_SETTING_LABELS = {
+    "param_C": "C",
+    "param_max_leaf_nodes": "leaves",
+    "param_learning_rate": "learning rate",
+    "param_min_samples_leaf": "min leaf",
 }
 
 
@@ -172,7 +197,11 @@ def build_split_data(tables: Any, split: TimeSplit) -> SplitData:
 
 @lru_cache(maxsize=4)
 def book_data(*, n_train: int = 3) -> SplitData:
-    """The shipped data cut by :func:`time_split` (cached: built once per process, ~4 s).
+    """The shipped data cut by :func:`time_split` (cached in the process and on disk).
+
+    Building it takes about 3 s; every notebook and page is its own process, so the split is
+    also kept in ``$CASESTUDY_CACHE_DIR`` (default ``<repo>/.cache``), keyed by a hash of the
+    data files and the package code: any change to either rebuilds it.
 
     Examples
     --------
@@ -180,9 +209,57 @@ def book_data(*, n_train: int = 3) -> SplitData:
     >>> len(d.train.y) > len(d.validation.y) > 5000
     True
     """
+    from casestudy import DATA_DIR
     from casestudy.data import load_bike_shop
 
-    return build_split_data(load_bike_shop(), time_split(n_train=n_train))
+    n = _where_int(n_train, "n_train", "book_data")
+    return mb.disk_cached(
+        "book-data",
+        mb._cache_key(Path(DATA_DIR), n),
+        lambda: build_split_data(load_bike_shop(), time_split(n_train=n)),
+    )
+
+
+def monthly_population(part: ModellingTable) -> int:
+    """Active customers a month in a split part: its rows divided by its cut-offs.
+
+    The value model prices a month; a part with several cut-offs holds several months.
+
+    Examples
+    --------
+    >>> test = book_data().test  # one cut-off: one month
+    >>> monthly_population(test) == len(test.y)
+    True
+    """
+    return mf.population_of(part)
+
+
+def model_size(model: Any) -> int:
+    """Learned parameters of a fitted model (coefficients, or total tree nodes).
+
+    The selection's deterministic measure of running cost (see selection.yaml).
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"recency_days": [1, 2, 300, 400]})
+    >>> model_size(BinnedRateRule(n_bins=2).fit(X, [0, 0, 1, 1]))
+    3
+    """
+    return mf.model_size(model)
+
+
+def score_depth(model: Any) -> int:
+    """Worst-case steps to score one customer (features, or the sum of tree depths).
+
+    The selection's deterministic measure of latency (see selection.yaml).
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"recency_days": [1, 2, 300, 400]})
+    >>> score_depth(BinnedRateRule(n_bins=2).fit(X, [0, 0, 1, 1]))
+    1
+    """
+    return mf.score_depth(model)
 
 
 def data_version_of(*tables: ModellingTable) -> str:
@@ -326,7 +403,7 @@ def rescore(
 ) -> ModelResult:
     """Score an already fitted result on another part (usually test), without refitting.
 
-    The run id, the fit time, the validation-chosen threshold and the training AUC are
+    The run id, the validation-chosen threshold and the training AUC are
     kept, so the test numbers belong to the tracked run. ``gap`` becomes train minus test.
     """
     _check_on(on, "rescore")
@@ -338,7 +415,6 @@ def rescore(
         n_resamples=n_resamples,
         random_state=random_state,
         assumptions=assumptions,
-        fit_seconds=result.metrics.get("fit_seconds", math.nan),
         known={k: result.metrics[k] for k in ("threshold", "train_auc") if k in result.metrics},
     )
     return ModelResult(
@@ -586,7 +662,7 @@ def learning_curve(
     rows = []
     for f in fr:
         take = np.sort(order[: max(50, round(f * len(y)))])
-        fitted, _ = mf.timed_fit(model, X.iloc[take], y.iloc[take])
+        fitted = mf.fit_clone(model, X.iloc[take], y.iloc[take])
         rows.append(
             {
                 "fraction": f,
@@ -604,8 +680,25 @@ def _auc(y: pd.Series, p: np.ndarray) -> float:
     return float(roc_auc_score(np.asarray(y), p))
 
 
-def plot_learning_curve(curves: Mapping[str, pd.DataFrame]) -> Figure:
-    """Learning curves of one or more models: solid validation, dashed training AUC."""
+def plot_learning_curve(
+    curves: Mapping[str, pd.DataFrame], *, reference: Mapping[str, float] | None = None
+) -> Figure:
+    """Learning curves of one or more models: solid validation, dashed training AUC.
+
+    Parameters
+    ----------
+    curves : mapping of label to :func:`learning_curve` output
+    reference : mapping of label to AUC, optional
+        Horizontal dotted lines to read the curves against, e.g.
+        ``{"Bayes limit": 0.83}`` (the best possible model on the same month).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The x-axis is logarithmic with plain tick labels (2,000, not 2x10^3).
+    """
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
     fig, ax = new_figure(width=6.0, height=3.4)
     colours = [ROLE_COLOURS["model"], ROLE_COLOURS["baseline"], ROLE_COLOURS["highlight"]]
     for (name, t), colour in zip(curves.items(), colours * 3, strict=False):
@@ -613,14 +706,80 @@ def plot_learning_curve(curves: Mapping[str, pd.DataFrame]) -> Figure:
         ax.plot(
             t["n_train"], t["train_auc"], "o--", color=colour, alpha=0.6, label=f"{name} (train)"
         )
-    ax.set(
-        xscale="log",
-        xlabel="Training customers (log scale)",
-        ylabel="ROC AUC",
-        title="Does more data help?",
-    )
+    for label, auc in (reference or {}).items():
+        ax.axhline(float(auc), ls=":", color=ROLE_COLOURS["best"], label=label)
+    sizes = sorted({int(n) for t in curves.values() for n in t["n_train"]})
+    ax.set(xscale="log", xlabel="Training customers (log scale)", ylabel="ROC AUC")
+    ax.set(title="Does more data help?", xticks=sizes)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.legend(fontsize=8, ncol=2)
     return fig
+
+
+def _as_search_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A tracker's runs table renamed to the columns of :attr:`SearchResult.table`."""
+    if "run_name" not in table.columns:
+        return table
+    out = {"model": table["run_name"]}
+    for c in table.columns:
+        if c.startswith("metrics.val_"):
+            out[c.removeprefix("metrics.val_")] = table[c]
+        elif c.startswith("params.") and f"param_{c.removeprefix('params.')}" in _SETTING_LABELS:
+            out[f"param_{c.removeprefix('params.')}"] = pd.to_numeric(table[c], errors="coerce")
+    return pd.DataFrame(out)
+
+
+def search_view(table: pd.DataFrame) -> pd.DataFrame:
+    """A search table as a manager reads it: readable names, one setting column, no ids.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`SearchResult.table`, or the same runs read back from the tracker
+        (:func:`casestudy.tracking.runs_table`: ``run_name``, ``params.*``,
+        ``metrics.val_*``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``run`` (:data:`DISPLAY_NAMES`), ``setting`` (e.g. "leaves = 7, learning rate =
+        0.05"; "-" for defaults), ``validation AUC``, ``95% CI``, ``training AUC``, ``gap``
+        and ``£ a month``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"model": ["hgb"], "param_max_leaf_nodes": [7], "auc": [0.8],
+    ...     "auc_low": [0.79], "auc_high": [0.81], "train_auc": [0.82], "gap": [0.02],
+    ...     "value": [1000.0]})
+    >>> search_view(t)[["run", "setting"]].values.tolist()
+    [['gradient boosting', 'leaves = 7']]
+    """
+
+    table = _as_search_table(table)
+
+    def setting(row: pd.Series) -> str:
+        parts = [
+            f"{label} = {row[c]:g}"
+            for c, label in _SETTING_LABELS.items()
+            if c in row and pd.notna(row[c])
+        ]
+        return ", ".join(parts) or "-"
+
+    return pd.DataFrame(
+        {
+            "run": table["model"].map(lambda m: DISPLAY_NAMES.get(m, m)),
+            "setting": table.apply(setting, axis=1),
+            "validation AUC": table["auc"],
+            "95% CI": [
+                f"{lo:.3f}-{hi:.3f}"
+                for lo, hi in zip(table["auc_low"], table["auc_high"], strict=True)
+            ],
+            "training AUC": table["train_auc"],
+            "gap": table["gap"],
+            "£ a month": table["value"],
+        }
+    )
 
 
 def complexity_curve(
@@ -704,7 +863,7 @@ def seed_sensitivity(
                 f"The 'name' parameter of seed_sensitivity must be one of "
                 f"{sorted(models)}. Got {name!r} instead."
             )
-        fitted, _ = mf.timed_fit(models[name], data.train.X, data.train.y)
+        fitted = mf.fit_clone(models[name], data.train.X, data.train.y)
         rows.append(
             {
                 "seed": seed,

@@ -65,11 +65,11 @@ def explorer_scores() -> ExplorerScores:
 
     Deterministic (no randomness in the fit); cached for the process.
     """
-    from casestudy._models_fit import timed_fit
+    from casestudy._models_fit import fit_clone
     from casestudy.models import book_data, candidate_models, lapse_probability
 
     data = book_data()
-    model, _ = timed_fit(candidate_models()["logistic"], data.train.X, data.train.y)
+    model = fit_clone(candidate_models()["logistic"], data.train.X, data.train.y)
     return ExplorerScores(
         y=data.test.y.to_numpy(),
         p=lapse_probability(model, data.test.X),
@@ -258,7 +258,7 @@ def threshold_value_explorer() -> Explorer:
     """Move the threshold and the offer cost; see the money, with the workshop capacity."""
     return Explorer(
         threshold_value_view,
-        Slider("threshold", "Decision threshold", 0.2, 0.8, 0.1, default=0.5, fmt="{:.1f}"),
+        Slider("threshold", "Decision threshold", 0.3, 0.7, 0.1, default=0.5, fmt="{:.1f}"),
         Slider("offer_cost", "Offer cost", 8, 16, 4, default=12, fmt="£{:.0f}"),
         title="What is a threshold worth?",
     )
@@ -347,9 +347,10 @@ def fairness_thresholds_explorer() -> Explorer:
 def _control_return_rate() -> float:
     """Share of the customers the model would invite (top by score, up to capacity) who
     come back without an invitation: the control arm's rate in an A/B test."""
-    s, a = explorer_scores(), load_value_assumptions()
-    top = np.argsort(-s.p, kind="stable")[: a.capacity]
-    return float(1 - s.y[top].mean())
+    from casestudy.decide import ab_test_rates
+
+    s = explorer_scores()
+    return ab_test_rates(s.y, s.p)[0]
 
 
 @lru_cache(maxsize=8)

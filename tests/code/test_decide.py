@@ -115,8 +115,8 @@ def test_criteria_table_has_every_criterion(results, toy) -> None:
         "pr_auc",
         "brier",
         "value",
-        "fit_seconds",
-        "latency_ms_per_1000",
+        "model_size",
+        "score_depth",
         "tpr_gap_age",
         "explainability",
         "maintainability",
@@ -186,7 +186,7 @@ def test_bayes_gap_against_a_near_perfect_truth(results, toy) -> None:
 
 def test_bayes_gap_names_missing_customers(results, toy) -> None:
     truth = _truth(toy, 0.05).iloc[5:]
-    with pytest.raises(ValueError, match="5 test customers have no true probability"):
+    with pytest.raises(ValueError, match="5 of 500 customers of the part have no true probability"):
         dd.bayes_gap(results["logistic"], toy, truth=truth)
 
 
@@ -285,3 +285,40 @@ def test_feature_limit_is_near_the_truth_when_the_truth_follows_the_features(toy
     limit = dd.feature_limit_auc(toy, truth=pd.concat(frames))
     truth_auc = roc_auc_score(toy.test.y, frames[1]["p_lapse"])
     assert limit == pytest.approx(truth_auc, abs=0.03)
+
+
+# --- determinism and provenance ----------------------------------------------------------------
+
+
+def test_running_cost_and_latency_are_counts_not_timings(results, toy) -> None:
+    t = dd.criteria_table(results, toy)
+    again = dd.criteria_table(results, toy)
+    pd.testing.assert_frame_equal(t, again)
+    assert t.loc["logistic", "model_size"] < t.loc["hgb", "model_size"]
+    assert t.loc["rule: recency", "score_depth"] <= t.loc["logistic", "score_depth"]
+
+
+def test_stable_provenance_names_versions_not_run_ids(selection, results, toy) -> None:
+    kw = {"data_version": "sha256:x", "date": "2026-01-15", "code_version": "0.1.0+gabc"}
+    stable = dd.decision_record(selection, experiment="ch08", version=3, **kw)
+    full = dd.decision_record(selection, experiment="ch08", version=3, provenance="full", **kw)
+    runs = [r.run_id for r in results.values()]
+    assert not any(r in stable or r[:8] in stable for r in runs)
+    assert results[selection.choice].run_id in full
+    assert "ch08" in stable and "version 3" in stable and "0.1.0+gabc" in stable
+    card = dd.model_card(results[selection.choice], toy, **kw)
+    assert results[selection.choice].run_id not in card and "0.1.0+gabc" in card
+    with pytest.raises(ValueError, match="'provenance' parameter of model_card"):
+        dd.model_card(results[selection.choice], toy, provenance="ids", **kw)
+
+
+def test_true_probabilities_follow_the_part_order(toy) -> None:
+    truth = _truth(toy, 0.05)
+    p = dd.true_probabilities(toy.test, truth=truth)
+    np.testing.assert_array_equal(p, truth["p_lapse"].to_numpy())
+
+
+def test_ab_test_rates_of_the_invited(results, toy) -> None:
+    r = results[next(n for n in results if not n.startswith("rule"))]
+    control, uplift = dd.ab_test_rates(toy.test.y, r.scores, threshold=r.metrics["threshold"])
+    assert 0 <= control <= 1 and 0 <= uplift <= 1 - control

@@ -105,8 +105,8 @@ def test_fit_and_score_returns_metrics_and_chooses_the_threshold_on_validation(
         "threshold",
         "train_auc",
         "gap",
-        "fit_seconds",
-        "predict_ms_per_1000",
+        "model_size",
+        "score_depth",
     }
     assert expected <= set(val.metrics)
     assert val.metrics["auc_low"] <= val.metrics["auc"] <= val.metrics["auc_high"]
