@@ -852,7 +852,7 @@ def plot_effort_distribution(
         ylabel="Runs",
         title=title or f"Monte Carlo estimate ({sim.n_runs:,} runs)",
     )
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     return fig
 
 

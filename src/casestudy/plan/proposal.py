@@ -442,7 +442,8 @@ def _value_section(project: Project, plan: ProjectPlan) -> list[str]:
         "## Value",
         "",
         f"Inviting {a.capacity:,} customers a month (the workshops' capacity) with a model "
-        f"of ROC AUC {auc:g} (precision {plan.precision:.2f}) would be worth about "
+        f"of ROC AUC {auc:g} (so that {plan.precision:.0%} of the invited customers would "
+        "otherwise lapse) would be worth about "
         f"{_money(v['model'])} a month, against {_money(v['blanket e-mail'])} for the "
         f"blanket e-mail, {_money(v['random targeting'])} for random invitations and "
         f"{_money(v['perfect targeting'])} for perfect targeting.",
@@ -469,7 +470,8 @@ def _assumptions_section(project: Project, plan: ProjectPlan) -> list[str]:
     sim = plan.simulation
     return [
         "## Assumptions", "", *_bullets(project.brief.assumptions),
-        f"- The estimate: {sim.method.upper()} draws, seed {sim.seed}; tasks share their luck "
+        f"- The estimate: {sim.method.upper()} three-point draws with a fixed random seed "
+        f"({sim.seed}), so it re-runs exactly; tasks share their luck "
         f"with correlation {sim.correlation:g}; phases run in sequence and each role works at "
         "its FTE (no holidays).",
         _value_assumption(project.value),

@@ -277,5 +277,6 @@ def plot_risk_burndown(burndown: pd.DataFrame, *, title: str = "Risk exposure bu
     )
     ax.set_xticks(list(labels.index), list(labels), rotation=30, ha="right")
     ax.set(ylabel="Exposure (£, likelihood × impact)", title=title)
-    ax.legend(fontsize=7, ncols=2, loc="upper right")
+    ax.yaxis.set_major_formatter("£{x:,.0f}")
+    ax.legend(fontsize=9, ncols=2, loc="upper right", title="risk id", title_fontsize=9)
     return fig

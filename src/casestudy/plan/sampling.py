@@ -188,13 +188,13 @@ def plot_sample_profiles(profiles: pd.DataFrame) -> Figure:
     names = list(profiles.index)
     left.bar(names, profiles["lapse_rate"] * 100, color=colours[: len(names)])
     left.set(ylabel="Lapse rate (%)", title="Who lapses")
-    left.tick_params(axis="x", labelsize=8)
+    left.tick_params(axis="x", labelsize=9)
     width = 0.8 / len(names)
     x = np.arange(len(BIKE_TYPES))
     for i, name in enumerate(names):
         shares = [profiles.loc[name, f"bike: {b}"] * 100 for b in BIKE_TYPES]
         right.bar(x + i * width, shares, width, label=name, color=colours[i % 3])
-    right.set_xticks(x + width * (len(names) - 1) / 2, BIKE_TYPES, fontsize=8)
+    right.set_xticks(x + width * (len(names) - 1) / 2, BIKE_TYPES, fontsize=9)
     right.set(ylabel="Share of bikes bought (%)", title="What they ride")
-    right.legend(fontsize=8)
+    right.legend(fontsize=9)
     return fig

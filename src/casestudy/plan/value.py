@@ -92,6 +92,11 @@ class ValueAssumptions:
                 raise PlanError(where, name, value, "must be a whole number", "Round it.")
 
 
+def _pounds_tick(x: float, _pos: int | None = None) -> str:
+    """Axis label for money: £1,000 or −£1,000 (the sign before the pound sign)."""
+    return f"−£{-x:,.0f}" if x < 0 else f"£{x:,.0f}"
+
+
 def load_value_assumptions(path: str | Path | None = None) -> ValueAssumptions:
     """Load value.yaml (default: the Bike Shop's) into :class:`ValueAssumptions`.
 
@@ -521,7 +526,8 @@ def plot_value_vs_auc(
         ylabel="Value (£ per month)",
         title="What is a better model worth?",
     )
-    ax.legend(fontsize=8)
+    ax.yaxis.set_major_formatter(_pounds_tick)
+    ax.legend(fontsize=9)
     return fig
 
 
@@ -578,5 +584,7 @@ def plot_value_curve(
     ax.axvline(a.capacity, color=ROLE_COLOURS["neutral"], lw=1, ls="-.", label="workshop capacity")
     ax.axhline(0, color="black", lw=0.6)
     ax.set(xlabel="Invitations per month", ylabel="Value (£ per month)", title=title)
-    ax.legend(fontsize=8)
+    ax.xaxis.set_major_formatter("{x:,.0f}")
+    ax.yaxis.set_major_formatter(_pounds_tick)
+    ax.legend(fontsize=9)
     return fig
