@@ -106,7 +106,7 @@ OVERHEAD_BYTES: dict[str, int] = {"view": 650, "stack": 2_700, "control": 2_900,
 #: Modules that define explorers; :func:`load_all` imports each one that exists.
 #: Extend this tuple when you add explorers to another module.
 EXPLORER_MODULES: tuple[str, ...] = (
-    "casestudy._explorable_demo",
+    "casestudy.demo",
     "casestudy.plan",
     "casestudy.eda",
     "casestudy.baselines",
@@ -575,7 +575,7 @@ def load_all(modules: tuple[str, ...] | None = None) -> list[str]:
 
     Examples
     --------
-    >>> "casestudy._explorable_demo" in load_all()
+    >>> "casestudy.demo" in load_all()
     True
     >>> load_all(("casestudy.no_such_module",))
     []

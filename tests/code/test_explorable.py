@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from ipywidgets.embed import dependency_state
 
-from casestudy import _explorable_demo as demo
+from casestudy import demo as demo
 from casestudy import explorable as ex
 from casestudy.explorable import (
     PAGE_BUDGET_BYTES,
@@ -368,14 +368,14 @@ def test_demo_grid_fits_the_page_budget(budget: Explorer) -> None:
 
 
 def test_registry_finds_the_demo_and_names_its_explorer(budget: Explorer) -> None:
-    assert "casestudy._explorable_demo" in ex.load_all()
+    assert "casestudy.demo" in ex.load_all()
     assert ex.registry()["invitation-budget"]().name == "invitation-budget" == budget.name
 
 
 def test_register_rejects_bad_and_duplicate_names() -> None:
     with pytest.raises(ValueError, match="lower-case slug"):
         ex.register("Invitation Budget")
-    with pytest.raises(ValueError, match=r"already registered by casestudy\._explorable_demo"):
+    with pytest.raises(ValueError, match=r"already registered by casestudy\.demo"):
         ex.register("invitation-budget")(make_explorer)
 
 

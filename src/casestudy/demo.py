@@ -1,4 +1,4 @@
-"""The first trade-off explorer: how many customers to invite each month.
+"""The first trade-off explorer, used by "How to use the workbook": how many customers to invite.
 
 The model is deliberately simple and analytic, so every number is easy to check:
 
