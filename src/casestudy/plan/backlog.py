@@ -272,6 +272,8 @@ def backlog_table(
 ) -> pd.DataFrame:
     """The backlog as a table, in area order: item, owner, status, blocking, acceptance.
 
+    ``blocking`` reads "yes" or "no", because the table is shown to stakeholders.
+
     Examples
     --------
     >>> backlog_table(load_backlog().items)["area"].iloc[0]
@@ -283,6 +285,7 @@ def backlog_table(
     frame["area"] = pd.Categorical(frame["area"], categories=AREAS, ordered=True)
     frame = frame.sort_values("area", kind="stable")
     frame["area"] = frame["area"].astype(str)
+    frame["blocking"] = frame["blocking"].map({True: "yes", False: "no"})  # for readers
     return frame[["area", "title", "owner", "status", "blocking", "waiting_for", "acceptance"]]
 
 
