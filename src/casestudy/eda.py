@@ -775,7 +775,7 @@ _DECISIONS: tuple[tuple[str, str, str, str], ...] = (
     ("gender as a model input", "dropped", "E5",
      "a protected characteristic, and blank or withheld for many customers"),
     ("guessing missing gender from first names", "dropped", "E4, E5",
-     "names are not in the extract, and guessing a protected trait is unreliable and "
+     "names are kept out of the pipeline, and guessing a protected trait is unreliable and "
      "intrusive"),
     ("postcode or postcode area as a model input", "dropped", "E6",
      "a possible proxy for deprivation, with no lapse signal beyond chance here"),
