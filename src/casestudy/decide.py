@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,18 +90,20 @@ def _part(data: SplitData, on: str) -> Any:
 
 
 def _tpr_gap(result: ModelResult, data: SplitData, column: str = "age_band") -> float:
-    """True-positive-rate difference between groups at the model's (capped) policy."""
+    """True-positive-rate difference between groups at the model's (capped) policy.
+
+    The same number as ``evaluate.fairness_table(...).loc["difference",
+    "true_positive_rate"]`` (groups without lapsers are left out), computed directly: the
+    criteria table needs it for every candidate and rule.
+    """
     part = _part(data, result.on)
     thr = dc.effective_threshold(
         result.scores, result.metrics["threshold"], int(result.metrics.get("invited", 0))
     )
-    t = ev.fairness_table(
-        part.y.to_numpy(),
-        result.scores,
-        part.audit[column].astype(str).to_numpy(),
-        threshold=min(thr, 1.0),
-    )
-    return float(t.loc["difference", "true_positive_rate"])
+    y, hit = part.y.to_numpy() == 1, result.scores >= min(thr, 1.0)
+    g = part.audit[column].astype(str).to_numpy()
+    rates = [hit[y & (g == k)].mean() for k in np.unique(g) if (y & (g == k)).any()]
+    return float(max(rates) - min(rates)) if rates else float("nan")
 
 
 def criteria_table(results: Mapping[str, ModelResult], data: SplitData) -> pd.DataFrame:
@@ -319,7 +322,7 @@ def true_probabilities(part: Any, *, truth: pd.DataFrame | None = None) -> np.nd
     part : ModellingTable
         A part of :class:`casestudy.models.SplitData`.
     truth : pandas.DataFrame, optional
-        :func:`casestudy.data.load_truth` (loaded when omitted).
+        :func:`casestudy.data.load_truth` (read once per process when omitted).
 
     Returns
     -------
@@ -330,9 +333,9 @@ def true_probabilities(part: Any, *, truth: pd.DataFrame | None = None) -> np.nd
     ValueError
         If a customer of the part has no true probability (another data set's truth).
     """
-    from casestudy.data import load_truth, truth_at
+    from casestudy.data import truth_at
 
-    truth = load_truth() if truth is None else truth
+    truth = _shipped_truth() if truth is None else truth
     cut = part.X.index.get_level_values("cutoff")
     ids = part.keys["customer_id"].to_numpy()
     p = np.empty(len(ids))
@@ -346,6 +349,14 @@ def true_probabilities(part: Any, *, truth: pd.DataFrame | None = None) -> np.nd
             "Pass the truth of the same data (casestudy.data.load_truth())."
         )
     return p
+
+
+@lru_cache(maxsize=1)
+def _shipped_truth() -> pd.DataFrame:
+    """The shipped true probabilities, read once per process (about 1.5 s to read)."""
+    from casestudy.data import load_truth
+
+    return load_truth()
 
 
 def _truth_of(part: Any, truth: pd.DataFrame) -> np.ndarray:
@@ -430,7 +441,7 @@ def bayes_gap(
         The chosen model scored on the test part.
     data : SplitData
     truth : pandas.DataFrame, optional
-        :func:`casestudy.data.load_truth` (loaded when omitted).
+        :func:`casestudy.data.load_truth` (read once per process when omitted).
     assumptions : ValueAssumptions, optional
     with_feature_limit : bool, default=False
         Also compute :func:`feature_limit_auc` (one more fit, about a second) into
@@ -442,11 +453,9 @@ def bayes_gap(
     """
     from sklearn.metrics import roc_auc_score
 
-    from casestudy.data import load_truth
-
     a = assumptions or load_value_assumptions()
     part = _part(data, result.on)
-    truth = load_truth() if truth is None else truth
+    truth = _shipped_truth() if truth is None else truth
     p_true = _truth_of(part, truth)
     y = part.y.to_numpy()
     pop = population_of(part)
@@ -490,9 +499,8 @@ def feature_limit_auc(
     from sklearn.pipeline import Pipeline
 
     from casestudy._models_build import one_thread, tree_features
-    from casestudy.data import load_truth
 
-    t = load_truth() if truth is None else truth
+    t = _shipped_truth() if truth is None else truth
     p = np.clip(_truth_of(data.train, t), 1e-4, 1 - 1e-4)
     model = Pipeline(
         [
