@@ -185,6 +185,24 @@ def test_plot_learning_curve_draws_both_curves_per_model(toy: mm.SplitData) -> N
     assert len(fig.axes[0].lines) == 4 and fig.axes[0].get_xscale() == "log"
 
 
+def test_plot_learning_curve_reference_line_and_plain_ticks(toy: mm.SplitData) -> None:
+    t = mm.learning_curve(mm.candidate_models()["logistic"], toy, fractions=(0.5, 1.0))
+    ax = mm.plot_learning_curve({"logistic": t}, reference={"Bayes limit": 0.83}).axes[0]
+    assert "Bayes limit" in [h.get_label() for h in ax.lines]
+    assert list(ax.get_xticks()) == sorted(t["n_train"])
+    labels = [ax.xaxis.get_major_formatter()(v, 0) for v in ax.get_xticks()]
+    assert labels == [f"{n:,}" for n in sorted(t["n_train"])]
+
+
+def test_model_size_and_score_depth_are_counts(toy: mm.SplitData) -> None:
+    models = mm.candidate_models()
+    fitted = {n: mm.fit_and_score(models[n], toy, name=n, n_resamples=10) for n in models}
+    size = {n: r.metrics["model_size"] for n, r in fitted.items()}
+    assert size["logistic"] < size["hgb"] and size["logistic"] < size["random_forest"]
+    again = mm.fit_and_score(models["hgb"], toy, name="hgb", n_resamples=10)
+    assert again.metrics["score_depth"] == fitted["hgb"].metrics["score_depth"]
+
+
 def test_complexity_curve_grid_and_gap(toy: mm.SplitData) -> None:
     t = mm.complexity_curve(toy, max_leaf_nodes=(3, 15), n_iter=(5, 20), max_rows=500)
     assert len(t) == 4
