@@ -9,6 +9,7 @@ common forms of colour blindness and in greyscale print.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -111,6 +112,24 @@ def _enable_notebook_figures() -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("png")
+    _number_styled_tables(shell)
+
+
+def _number_styled_tables(shell: object) -> None:
+    """Give styled tables ids ``cs1``, ``cs2``... in display order, not random ones.
+
+    pandas gives every ``DataFrame.style`` table a random id, so a notebook's HTML output
+    would differ each time it runs. Numbering them in order keeps outputs identical run
+    after run, which is what lets a reader (and a test) compare two runs.
+    """
+    from pandas.io.formats.style import Styler
+
+    counter = itertools.count(1)
+    formatter = shell.display_formatter.formatters["text/html"]  # type: ignore[attr-defined]
+    formatter.for_type(Styler, lambda styler: styler.set_uuid(f"cs{next(counter)}").to_html())
+    # The plain-text fallback would otherwise show a memory address that changes each run.
+    plain = shell.display_formatter.formatters["text/plain"]  # type: ignore[attr-defined]
+    plain.for_type(Styler, lambda styler, printer, cycle: printer.text(styler.data.to_string()))
 
 
 @contextmanager
